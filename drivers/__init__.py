@@ -1,0 +1,1 @@
+"""Camera drivers shipped with the gateway, one package each."""

@@ -1,0 +1,1 @@
+"""The REST side of the API: health, snapshots, and request limits."""

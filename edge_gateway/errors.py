@@ -1,0 +1,74 @@
+"""The gateway's error kinds, each carrying the code GraphQL clients see.
+
+    GatewayError                      INTERNAL_SERVER_ERROR
+    ├── BadUserInputError             BAD_USER_INPUT
+    ├── NotFoundError                 NOT_FOUND
+    ├── NotSupportedError             NOT_SUPPORTED
+    ├── CameraUnreachableError        CAMERA_UNREACHABLE
+    ├── CameraRejectedError           CAMERA_ERROR
+    └── DriverNotInstalledError       DRIVER_NOT_INSTALLED
+
+A driver translates whatever its library raises into one of these with
+`raise ... from err`; nothing above a driver sees a foreign exception. The type tells
+the remedy: `CameraUnreachableError` is retried later by the supervisor, the others
+need a person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+
+class GatewayError(Exception):
+    """Base of every error the gateway reports to a client."""
+
+    code: ClassVar[str] = "INTERNAL_SERVER_ERROR"
+
+    def __init__(self, message: str, **extensions: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extensions = extensions
+
+
+class BadUserInputError(GatewayError):
+    """The client sent a value that fails validation; `fields` names each bad one."""
+
+    code = "BAD_USER_INPUT"
+
+    def __init__(self, message: str, fields: Mapping[str, str] | None = None) -> None:
+        if fields:
+            super().__init__(message, fields=dict(fields))
+        else:
+            super().__init__(message)
+        self.fields = dict(fields or {})
+
+
+class NotFoundError(GatewayError):
+    """The thing asked for does not exist."""
+
+    code = "NOT_FOUND"
+
+
+class NotSupportedError(GatewayError):
+    """The camera or its driver lacks the capability the call needs."""
+
+    code = "NOT_SUPPORTED"
+
+
+class CameraUnreachableError(GatewayError):
+    """The camera did not answer in time, or is not connected; retry later."""
+
+    code = "CAMERA_UNREACHABLE"
+
+
+class CameraRejectedError(GatewayError):
+    """The camera answered, but refused or failed the request."""
+
+    code = "CAMERA_ERROR"
+
+
+class DriverNotInstalledError(GatewayError):
+    """A camera names a driver that no installed package provides."""
+
+    code = "DRIVER_NOT_INSTALLED"

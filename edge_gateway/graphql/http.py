@@ -1,0 +1,177 @@
+"""The GraphQL HTTP endpoint: POST runs an operation, GET in a browser shows GraphiQL.
+
+It runs graphql-core directly on the schema Ariadne built, with documents prepared
+once and kept (see `documents`), because parsing and validation cost several times
+what a small query's execution does. Every refusal has a JSON body with a code, and
+each operation leaves one log line: its type, name, duration and outcome.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from graphql import ExecutionResult, GraphQLError, GraphQLSchema, OperationType, execute
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+
+from edge_gateway.graphql.context import RequestContext
+from edge_gateway.graphql.documents import DocumentCache
+from edge_gateway.graphql.errors import format_error, request_error
+
+logger = logging.getLogger(__name__)
+
+ContextFactory = Callable[[Request], Awaitable[RequestContext]]
+
+
+class GraphQLEndpoint:
+    """A Starlette endpoint serving one schema over HTTP."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        documents: DocumentCache,
+        context_factory: ContextFactory,
+        graphiql_page: str,
+    ) -> None:
+        self._schema = schema
+        self._documents = documents
+        self._context_factory = context_factory
+        self._graphiql_page = graphiql_page
+
+    async def handle(self, request: Request) -> Response:
+        """Answer one HTTP request."""
+        if request.method == "POST":
+            return await self._post(request)
+        if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
+            return FileResponse(self._graphiql_page, media_type="text/html")
+        return JSONResponse(
+            request_error(
+                "send GraphQL operations as JSON with POST", "METHOD_NOT_ALLOWED"
+            ),
+            status_code=405,
+            headers={"Allow": "GET, POST"},
+        )
+
+    async def _post(self, request: Request) -> Response:
+        started = time.perf_counter()
+        body = await _read_body(request)
+        if isinstance(body, Response):
+            return body
+
+        query, variables, operation_name = body
+        prepared = self._documents.prepare(query, variables)
+        operation = prepared.operation(operation_name)
+        if prepared.errors or operation is None:
+            errors = list(prepared.errors) or [_no_operation(operation_name)]
+            code = prepared.error_code or "BAD_REQUEST"
+            self._log("-", operation_name, started, [code])
+            return JSONResponse(
+                {"errors": [format_error(e, code) for e in errors]}, status_code=400
+            )
+        if operation.operation is OperationType.SUBSCRIPTION:
+            self._log("subscription", operation_name, started, ["BAD_REQUEST"])
+            return JSONResponse(
+                request_error("subscriptions run over WebSocket", "BAD_REQUEST"),
+                status_code=400,
+            )
+
+        context = await self._context_factory(request)
+        result = execute(
+            self._schema,
+            prepared.document,  # type: ignore[arg-type]
+            context_value=context,
+            variable_values=variables,
+            operation_name=operation_name,
+        )
+        if not isinstance(result, ExecutionResult):
+            result = await result
+
+        answer = _answer(result)
+        codes = [e["extensions"]["code"] for e in answer.get("errors", ())]
+        name = operation_name or (operation.name.value if operation.name else None)
+        self._log(operation.operation.value, name, started, codes)
+        return JSONResponse(
+            answer, status_code=400 if _is_request_error(result) else 200
+        )
+
+    def _log(
+        self, kind: str, name: str | None, started: float, codes: list[str]
+    ) -> None:
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        outcome = "ok" if not codes else "error " + ",".join(sorted(set(codes)))
+        logger.info(
+            "graphql %s %s %.1fms %s",
+            kind,
+            name or "(anonymous)",
+            elapsed_ms,
+            outcome,
+            extra={
+                "operation": name,
+                "duration_ms": round(elapsed_ms, 2),
+                "outcome": outcome,
+            },
+        )
+
+
+async def _read_body(
+    request: Request,
+) -> tuple[str, dict[str, Any] | None, str | None] | Response:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip()
+    if content_type != "application/json":
+        return JSONResponse(
+            request_error(
+                "the body must be application/json", "UNSUPPORTED_MEDIA_TYPE"
+            ),
+            status_code=415,
+        )
+    try:
+        data = json.loads(await request.body())
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return _bad_request("the body is not valid JSON")
+
+    if not isinstance(data, dict):
+        return _bad_request("the body must be a JSON object (batches are not accepted)")
+    query, variables, operation_name = (
+        data.get("query"),
+        data.get("variables"),
+        data.get("operationName"),
+    )
+    if not isinstance(query, str) or not query.strip():
+        return _bad_request("the body needs a 'query' string")
+    if variables is not None and not isinstance(variables, dict):
+        return _bad_request("'variables' must be a JSON object")
+    if operation_name is not None and not isinstance(operation_name, str):
+        return _bad_request("'operationName' must be a string")
+    return query, variables, operation_name
+
+
+def _answer(result: ExecutionResult) -> dict[str, Any]:
+    answer: dict[str, Any] = {"data": result.data}
+    if result.errors:
+        default = (
+            "BAD_USER_INPUT" if _is_request_error(result) else "INTERNAL_SERVER_ERROR"
+        )
+        answer["errors"] = [format_error(e, default) for e in result.errors]
+    return answer
+
+
+def _is_request_error(result: ExecutionResult) -> bool:
+    # Errors with no data and no path come from coercing the variables: the
+    # operation never ran.
+    return result.data is None and all(e.path is None for e in result.errors or ())
+
+
+def _no_operation(name: str | None) -> GraphQLError:
+    if name:
+        return GraphQLError(f"the document has no operation named {name!r}")
+    return GraphQLError(
+        "the document has several operations; name one in operationName"
+    )
+
+
+def _bad_request(message: str) -> JSONResponse:
+    return JSONResponse(request_error(message, "BAD_REQUEST"), status_code=400)

@@ -1,0 +1,7 @@
+"""Resolvers, one module per domain; each is thin: parse, call the domain, shape."""
+
+from edge_gateway.graphql.resolvers import cameras, drivers
+
+BINDABLES = [*cameras.BINDABLES, *drivers.BINDABLES]
+
+__all__ = ["BINDABLES"]

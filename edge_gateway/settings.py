@@ -1,0 +1,162 @@
+"""Gateway settings: a TOML file, overridden by `EDGE_GATEWAY_*` environment variables.
+
+Every setting has an embedded default, so the gateway runs with no file at all. A key
+path such as `server.port` is read from `[server] port = …` in the file and from
+`EDGE_GATEWAY_SERVER__PORT` in the environment; the environment wins.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+ENV_PREFIX = "EDGE_GATEWAY_"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ServerSettings(_Section):
+    """Where the HTTP API listens and what it accepts."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    cors_origins: list[str] = Field(default_factory=list)
+
+
+class LogSettings(_Section):
+    """How the gateway writes its log lines."""
+
+    format: Literal["plain", "json"] = "plain"
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class GraphQLSettings(_Section):
+    """Limits that protect the GraphQL endpoint from expensive documents."""
+
+    max_depth: int = Field(default=12, ge=2, le=100)
+    max_cost: int = Field(default=20_000, ge=10)
+    max_aliases: int = Field(default=30, ge=1)
+    max_operations: int = Field(default=10, ge=1)
+    max_query_chars: int = Field(default=20_000, ge=100)
+    document_cache_size: int = Field(default=512, ge=0)
+    introspection: bool = True
+
+
+class CameraSupervisionSettings(_Section):
+    """How the supervisor connects cameras, checks them, and retries."""
+
+    connect_timeout_s: float = Field(default=10.0, gt=0)
+    call_timeout_s: float = Field(default=10.0, gt=0)
+    health_interval_s: float = Field(default=15.0, gt=0)
+    backoff_initial_s: float = Field(default=1.0, gt=0)
+    backoff_max_s: float = Field(default=120.0, gt=0)
+
+
+class CameraSeed(_Section):
+    """A camera the configuration provides; added at start unless one has its name."""
+
+    name: str = Field(min_length=1, max_length=200)
+    driver: str = Field(min_length=1)
+    settings: dict[str, Any] = Field(default_factory=dict)
+
+
+def _default_cameras() -> list[CameraSeed]:
+    return [CameraSeed(name="Simulated camera", driver="simulated")]
+
+
+class Settings(BaseSettings):
+    """All gateway settings."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_default=True,
+    )
+
+    state_dir: Path = Path("var")
+    server: ServerSettings = Field(default_factory=ServerSettings)
+    log: LogSettings = Field(default_factory=LogSettings)
+    graphql: GraphQLSettings = Field(default_factory=GraphQLSettings)
+    supervision: CameraSupervisionSettings = Field(
+        default_factory=CameraSupervisionSettings
+    )
+    cameras: list[CameraSeed] = Field(default_factory=_default_cameras)
+
+    @field_validator("state_dir")
+    @classmethod
+    def _state_dir_is_not_a_file(cls, value: Path) -> Path:
+        if value.exists() and not value.is_dir():
+            raise ValueError("exists and is not a directory")
+        return value
+
+    @property
+    def database_path(self) -> Path:
+        """The SQLite database file inside the state directory."""
+        return self.state_dir / "gateway.db"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Keyword arguments carry the TOML file's content (see load_settings), so the
+        # environment must come first to override it.
+        return (env_settings, init_settings)
+
+
+class ConfigError(Exception):
+    """The configuration is invalid; `problems` lists one line per bad value."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def load_settings(config_file: Path | None = None) -> Settings:
+    """Read settings from `config_file` (if given) and the environment.
+
+    Raises `ConfigError` naming each invalid value by its key path.
+    """
+    values = _read_toml(config_file) if config_file else {}
+    try:
+        return Settings(**values)
+    except ValidationError as err:
+        raise ConfigError([_describe(error) for error in err.errors()]) from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as file:
+            return tomllib.load(file)
+    except FileNotFoundError:
+        raise ConfigError([f"{path}: no such file"]) from None
+    except OSError as err:
+        raise ConfigError([f"{path}: cannot be read ({err.strerror})"]) from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError([f"{path}: not valid TOML ({err})"]) from None
+
+
+def _describe(error: Any) -> str:
+    key_path = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    if error["type"] == "extra_forbidden":
+        return f"{key_path}: unknown setting"
+    shown = error.get("input")
+    if isinstance(shown, dict | list) or shown is None:
+        return f"{key_path}: {error['msg']}"
+    return f"{key_path}: {error['msg']} (got {shown!r})"
