@@ -5,12 +5,21 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from edge_gateway import __version__
 from edge_gateway.cameras.registry import DriverRegistry
-from edge_gateway.errors import GatewayError
-from edge_gateway.settings import ConfigError, Settings, load_settings
+from edge_gateway.errors import BadUserInputError, DriverNotInstalledError
+from edge_gateway.settings import (
+    CameraSeed,
+    ConfigError,
+    Settings,
+    load_settings,
+    read_config_file,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -81,11 +90,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _settings_or_report(config: Path | None) -> Settings | None:
-    try:
-        settings = load_settings(config)
-        problems = _camera_problems(settings, DriverRegistry.from_entry_points())
-    except ConfigError as err:
-        problems = err.problems
+    problems = check_config(config, DriverRegistry.from_entry_points())
     if problems:
         print(
             f"invalid configuration ({config or 'embedded defaults'}):", file=sys.stderr
@@ -93,17 +98,48 @@ def _settings_or_report(config: Path | None) -> Settings | None:
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
         return None
-    return settings
+    return load_settings(config)
 
 
-def _camera_problems(settings: Settings, registry: DriverRegistry) -> list[str]:
+def check_config(config: Path | None, registry: DriverRegistry) -> list[str]:
+    """Every problem of the configuration, one line each, camera settings included."""
+    try:
+        seeds = load_settings(config).cameras
+        problems = []
+    except ConfigError as err:
+        problems = err.problems
+        seeds = _valid_seeds_in_file(config)
+    return problems + _camera_problems(seeds, registry)
+
+
+def _valid_seeds_in_file(config: Path | None) -> list[CameraSeed | None]:
+    # The rest of the file is invalid; the cameras it lists may still be checked.
+    try:
+        raw = read_config_file(config).get("cameras", []) if config else []
+    except ConfigError:
+        return []
+    seeds: list[CameraSeed | None] = []
+    for entry in raw if isinstance(raw, list) else []:
+        try:
+            seeds.append(CameraSeed.model_validate(entry))
+        except ValidationError:
+            seeds.append(None)
+    return seeds
+
+
+def _camera_problems(
+    seeds: Sequence[CameraSeed | None], registry: DriverRegistry
+) -> list[str]:
     problems = []
-    for index, seed in enumerate(settings.cameras):
+    for index, seed in enumerate(seeds):
+        if seed is None:
+            continue
         try:
             registry.validate(seed.driver, seed.settings)
-        except GatewayError as err:
-            fields = getattr(err, "fields", None) or {"driver": err.message}
-            for key, message in fields.items():
-                where = "driver" if key == "driver" else f"settings.{key}"
-                problems.append(f"cameras.{index}.{where}: {message}")
+        except BadUserInputError as err:
+            problems += [
+                f"cameras.{index}.settings.{k}: {m}" for k, m in err.fields.items()
+            ]
+        except DriverNotInstalledError as err:
+            problems.append(f"cameras.{index}.driver: {err.message}")
     return problems

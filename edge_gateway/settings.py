@@ -133,14 +133,15 @@ def load_settings(config_file: Path | None = None) -> Settings:
 
     Raises `ConfigError` naming each invalid value by its key path.
     """
-    values = _read_toml(config_file) if config_file else {}
+    values = read_config_file(config_file) if config_file else {}
     try:
         return Settings(**values)
     except ValidationError as err:
         raise ConfigError([_describe(error) for error in err.errors()]) from None
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_config_file(path: Path) -> dict[str, Any]:
+    """The TOML file's content; `ConfigError` if it cannot be read or parsed."""
     try:
         with path.open("rb") as file:
             return tomllib.load(file)

@@ -76,7 +76,7 @@ async def client(gateway: Gateway) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
-class serve:  # noqa: N801 - used as a context manager, like open()
+class serve:
     """Serve an ASGI app with uvicorn on a free port of 127.0.0.1 until the block ends."""
 
     def __init__(self, app: Any) -> None:

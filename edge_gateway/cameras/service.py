@@ -160,6 +160,7 @@ class CameraService:
         )
         if updated is None:
             raise _not_found(camera_id)
+        self._supervisor.remember(updated)
 
         logger.info(
             "camera %s: settings %s applied", camera_id, ", ".join(sorted(changes))

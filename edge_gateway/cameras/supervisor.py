@@ -112,6 +112,12 @@ class Supervisor:
             self._supervise(watch, previous), name=f"camera-{record.id}"
         )
 
+    def remember(self, record: CameraRecord) -> None:
+        """Use `record` at the camera's next connect, without reconnecting now."""
+        watch = self._watches.get(record.id)
+        if watch is not None:
+            watch.record = record
+
     async def unwatch(self, camera_id: int) -> None:
         """Stop supervising a camera and close its driver."""
         watch = self._watches.pop(camera_id, None)

@@ -50,9 +50,11 @@ class Database:
             await self._connection.execute("PRAGMA synchronous = NORMAL")
             await self._connection.execute("PRAGMA foreign_keys = ON")
             self.schema_version = await apply_migrations(self._connection, migrations)
-        except sqlite3.Error as err:
+        except BaseException as err:
             await self.close()
-            raise DatabaseError(f"cannot open database {self.path}: {err}") from err
+            if isinstance(err, sqlite3.Error):
+                raise DatabaseError(f"cannot open database {self.path}: {err}") from err
+            raise
 
     async def close(self) -> None:
         """Close the connection if it is open."""

@@ -100,7 +100,9 @@ class DocumentCache:
             [cost_limit(self._settings.max_cost, variables)],
         )
         if errors:
-            return PreparedDocument(None, tuple(errors), "QUERY_TOO_COMPLEX")
+            # The cost error carries its own code; any other error here comes from
+            # variables the rule could not read.
+            return PreparedDocument(None, tuple(errors), "BAD_USER_INPUT")
         return prepared
 
     def _prepare(self, query: str) -> PreparedDocument:
