@@ -103,9 +103,10 @@ def _settings_or_report(config: Path | None) -> Settings | None:
 
 def check_config(config: Path | None, registry: DriverRegistry) -> list[str]:
     """Every problem of the configuration, one line each, camera settings included."""
+    seeds: list[CameraSeed | None]
+    problems: list[str] = []
     try:
-        seeds = load_settings(config).cameras
-        problems = []
+        seeds = list(load_settings(config).cameras)
     except ConfigError as err:
         problems = err.problems
         seeds = _valid_seeds_in_file(config)
