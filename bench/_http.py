@@ -30,31 +30,41 @@ def require_loopback(url: str) -> None:
 
 def get_json(url: str, timeout_s: float = 5.0) -> Any:
     """The decoded JSON body of a GET that must succeed."""
-    require_loopback(url)
-    with urllib.request.urlopen(url, timeout=timeout_s) as response:
-        return json.loads(response.read())
+    return _must(urllib.request.Request(url), timeout_s)
 
 
 def post_json(url: str, body: dict[str, Any], timeout_s: float = 5.0) -> Any:
     """The decoded JSON body of a JSON POST that must succeed."""
-    require_loopback(url)
     request = urllib.request.Request(
         url,
         data=json.dumps(body).encode(),
         headers={"Content-Type": "application/json"},
         method="POST",
     )
-    with urllib.request.urlopen(request, timeout=timeout_s) as response:
-        return json.loads(response.read())
+    return _must(request, timeout_s)
 
 
 def is_ok(url: str) -> bool:
     """Whether a GET of `url` answers 2xx now."""
     try:
-        get_json(url, timeout_s=1.0)
+        _fetch(urllib.request.Request(url), timeout_s=1.0)
     except _NOT_YET:
         return False
     return True
+
+
+def _must(request: urllib.request.Request, timeout_s: float) -> Any:
+    try:
+        return _fetch(request, timeout_s)
+    except (*_NOT_YET, ValueError) as err:
+        what = f"{request.get_method()} {request.full_url}"
+        raise BenchError(f"{what} failed: {err}") from err
+
+
+def _fetch(request: urllib.request.Request, timeout_s: float) -> Any:
+    require_loopback(request.full_url)
+    with urllib.request.urlopen(request, timeout=timeout_s) as response:
+        return json.loads(response.read())
 
 
 def wait_until_ok(url: str, timeout_s: float, is_alive: Callable[[], bool]) -> float:

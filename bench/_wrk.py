@@ -135,13 +135,16 @@ def run_wrk(
         str(target.script),
         target.url,
     ]
-    done = subprocess.run(
-        argv,
-        capture_output=True,
-        text=True,
-        timeout=seconds + RUN_GRACE_S,
-        preexec_fn=pinned_to(cpus),
-    )
+    try:
+        done = subprocess.run(
+            argv,
+            capture_output=True,
+            text=True,
+            timeout=seconds + RUN_GRACE_S,
+            preexec_fn=pinned_to(cpus),
+        )
+    except subprocess.TimeoutExpired as err:
+        raise BenchError(f"wrk did not finish its run on {target.url}") from err
     if done.returncode != 0:
         raise BenchError(f"wrk failed on {target.url}: {done.stderr.strip()}")
     return _parse(done.stdout, target, connections, threads)

@@ -68,6 +68,8 @@ class CamerasResult:
     rounds: int
     server_stdout: str
     server_log_lines: int
+    server_cpus: list[int] | None
+    wrk_cpus: list[int] | None
     levels: list[LevelResult]
     runs: list[WrkRun]
 
@@ -75,8 +77,10 @@ class CamerasResult:
         """The printed table."""
         lines = [
             f"cameras query, {CAMERA_COUNT} cameras: {self.rounds} runs of "
-            f"{self.seconds_per_run:g} s per cell; gateway stdout to "
-            f"{self.server_stdout} ({self.server_log_lines} lines)",
+            f"{self.seconds_per_run:g} s per cell, alternating plain and graphql",
+            f"gateway stdout to {self.server_stdout} ({self.server_log_lines} "
+            f"lines); CPUs: server {self.server_cpus or 'any'}, "
+            f"wrk {self.wrk_cpus or 'any'}",
             f"{'connections':>11}  {'endpoint':<8}  {'requests/s':>10}  {'p99 ms':>8}",
         ]
         for level in self.levels:
@@ -129,7 +133,7 @@ def run(seconds: float) -> CamerasResult:
             except BenchError as err:
                 raise BenchError(f"{err}\ngateway log:\n{log_tail(log_path)}") from err
         log_lines = len(log_path.read_text(errors="replace").splitlines())
-    return _result(seconds, runs, log_lines)
+    return _result(seconds, runs, log_lines, (server_cpus, wrk_cpus))
 
 
 def _prepare(port: int) -> None:
@@ -234,7 +238,12 @@ def _checked(run: WrkRun) -> WrkRun:
     return run
 
 
-def _result(seconds: float, runs: list[WrkRun], log_lines: int) -> CamerasResult:
+def _result(
+    seconds: float,
+    runs: list[WrkRun],
+    log_lines: int,
+    cpus: tuple[set[int] | None, set[int] | None],
+) -> CamerasResult:
     levels = []
     for connections in CONNECTIONS:
         plain = _summary(runs, "plain", connections)
@@ -253,6 +262,8 @@ def _result(seconds: float, runs: list[WrkRun], log_lines: int) -> CamerasResult
         rounds=ROUNDS,
         server_stdout="a file in the run's temporary directory",
         server_log_lines=log_lines,
+        server_cpus=sorted(cpus[0]) if cpus[0] else None,
+        wrk_cpus=sorted(cpus[1]) if cpus[1] else None,
         levels=levels,
         runs=runs,
     )

@@ -28,9 +28,11 @@ class RequestContext:
 
 
 if TYPE_CHECKING:
-    Info = GraphQLResolveInfo[RequestContext]
+    # The resolve info of graphql-core; its `context` is a RequestContext.
+    Info = GraphQLResolveInfo
 
 
 def services(info: Info) -> Services:
     """The services of the operation `info` belongs to."""
-    return info.context.services
+    context: RequestContext = info.context
+    return context.services

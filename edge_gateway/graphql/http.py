@@ -12,8 +12,10 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from types import CoroutineType
+from typing import Any, TypeGuard
 
+import orjson
 from graphql import ExecutionResult, GraphQLError, GraphQLSchema, OperationType, execute
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -98,6 +100,7 @@ class GraphQLEndpoint:
             context_value=context,
             variable_values=variables,
             operation_name=operation_name,
+            is_awaitable=_is_awaitable,
         )
         if not isinstance(result, ExecutionResult):
             result = await result
@@ -106,8 +109,10 @@ class GraphQLEndpoint:
         codes = [e["extensions"]["code"] for e in answer.get("errors", ())]
         name = operation_name or (operation.name.value if operation.name else None)
         self._log(operation.operation.value, name, started, codes)
-        return JSONResponse(
-            answer, status_code=400 if _is_request_error(result) else 200
+        return Response(
+            orjson.dumps(answer),
+            status_code=400 if _is_request_error(result) else 200,
+            media_type="application/json",
         )
 
     def _log(
@@ -159,6 +164,24 @@ async def _read_body(
     if operation_name is not None and not isinstance(operation_name, str):
         return _bad_request("'operationName' must be a string")
     return query, variables, operation_name
+
+
+# The executor asks "is this awaitable?" of every value it completes. Whether a
+# value can be awaited is decided by its type (`await` looks `__await__` up on the
+# type), and a response holds values of a handful of types, so the answer is kept
+# per type instead of being worked out again for each value.
+_AWAITABLE_BY_TYPE: dict[type, bool] = {}
+
+
+def _is_awaitable(value: Any) -> TypeGuard[Awaitable[Any]]:
+    value_type = type(value)
+    known = _AWAITABLE_BY_TYPE.get(value_type)
+    if known is None:
+        known = issubclass(value_type, CoroutineType) or hasattr(
+            value_type, "__await__"
+        )
+        _AWAITABLE_BY_TYPE[value_type] = known
+    return known
 
 
 def _answer(result: ExecutionResult) -> dict[str, Any]:
