@@ -11,19 +11,24 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from starlette.requests import Request
 from starlette.staticfiles import StaticFiles
 
 from edge_gateway import __version__
+from edge_gateway.api import auth as auth_routes
 from edge_gateway.api import health, snapshots
+from edge_gateway.api.errors import install_error_handlers
 from edge_gateway.api.limits import BodySizeLimit
+from edge_gateway.auth.service import AuthService
 from edge_gateway.cameras.registry import DriverRegistry
 from edge_gateway.cameras.service import CameraService
 from edge_gateway.cameras.supervisor import Supervisor
 from edge_gateway.db import Database
 from edge_gateway.db.cameras import CameraStore
 from edge_gateway.errors import GatewayError
-from edge_gateway.graphql.context import RequestContext
+from edge_gateway.graphql.context import RequestContext, authenticated_context
 from edge_gateway.graphql.documents import DocumentCache
 from edge_gateway.graphql.executable import build_schema
 from edge_gateway.graphql.http import GraphQLEndpoint
@@ -65,15 +70,32 @@ def create_app(settings: Settings, registry: DriverRegistry | None = None) -> Fa
         title="Edge Gateway",
         version=__version__,
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,
         openapi_url="/api/openapi.json",
         redoc_url=None,
     )
+    install_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(auth_routes.router)
     app.include_router(snapshots.router)
 
     async def context_for(request: Request) -> RequestContext:
-        return RequestContext(connection=request, services=request.app.state.services)
+        return await authenticated_context(
+            request, request.app.state.services, request.headers.get("authorization")
+        )
+
+    @app.get("/api/docs", include_in_schema=False)
+    async def api_docs() -> HTMLResponse:
+        # FastAPI's own page loads Swagger UI from a CDN; a site LAN has no internet.
+        return get_swagger_ui_html(
+            openapi_url="/api/openapi.json",
+            title="Edge Gateway API",
+            swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/swagger-ui/favicon-32x32.png",
+            oauth2_redirect_url="/static/swagger-ui/oauth2-redirect.html",
+            swagger_ui_parameters={"validatorUrl": None},
+        )
 
     endpoint = GraphQLEndpoint(schema, documents, context_for, str(GRAPHIQL_PAGE))
     app.add_route("/graphql", endpoint.handle, methods=["GET", "POST"])
@@ -100,24 +122,29 @@ async def start_services(settings: Settings, registry: DriverRegistry) -> Servic
         database.schema_version,
     )
 
+    auth = AuthService(database, settings.state_dir, settings.auth)
     store = CameraStore(database)
     supervisor = Supervisor(registry, store, settings.supervision)
     cameras = CameraService(
         registry, store, supervisor, settings.supervision.call_timeout_s
     )
     try:
+        await auth.start()
+        auth.directory.start_watching(settings.auth.reload_interval_s)
         await supervisor.start()
         await _add_configured_cameras(settings, store, cameras)
     except BaseException:
         await supervisor.stop()
+        await auth.directory.stop_watching()
         await database.close()
         raise
-    return Services(settings, database, supervisor, cameras)
+    return Services(settings, database, supervisor, cameras, auth)
 
 
 async def stop_services(services: Services) -> None:
     """Stop the cameras, then close the database."""
     await services.supervisor.stop()
+    await services.auth.directory.stop_watching()
     await services.database.close()
     logger.info("gateway stopped")
 

@@ -1,6 +1,9 @@
 """The gateway's error kinds, each carrying the code GraphQL clients see.
 
     GatewayError                      INTERNAL_SERVER_ERROR
+    ├── UnauthenticatedError          UNAUTHENTICATED
+    ├── ForbiddenError                FORBIDDEN
+    ├── RateLimitedError              RATE_LIMITED
     ├── BadUserInputError             BAD_USER_INPUT
     ├── NotFoundError                 NOT_FOUND
     ├── NotSupportedError             NOT_SUPPORTED
@@ -29,6 +32,28 @@ class GatewayError(Exception):
         super().__init__(message)
         self.message = message
         self.extensions = extensions
+
+
+class UnauthenticatedError(GatewayError):
+    """No valid identity: a missing, expired, revoked or forged token, or a bad login."""
+
+    code = "UNAUTHENTICATED"
+
+
+class ForbiddenError(GatewayError):
+    """The identity is valid, but its role does not allow the operation."""
+
+    code = "FORBIDDEN"
+
+
+class RateLimitedError(GatewayError):
+    """Too many requests; `retry_after_s` says when to try again."""
+
+    code = "RATE_LIMITED"
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message, retryAfter=retry_after_s)
+        self.retry_after_s = retry_after_s
 
 
 class BadUserInputError(GatewayError):

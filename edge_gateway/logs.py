@@ -33,3 +33,6 @@ def configure_logging(settings: LogSettings) -> None:
     # Ariadne's own error log prints a traceback for every client mistake.
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
     logging.getLogger("ariadne").setLevel(logging.CRITICAL)
+    # aiosqlite logs every statement with its parameters at DEBUG, camera
+    # credentials among them.
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)

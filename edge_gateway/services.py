@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from edge_gateway.auth.service import AuthService
 from edge_gateway.cameras.service import CameraService
 from edge_gateway.cameras.supervisor import Supervisor
 from edge_gateway.db import Database
@@ -18,3 +19,4 @@ class Services:
     database: Database
     supervisor: Supervisor
     cameras: CameraService
+    auth: AuthService

@@ -63,6 +63,36 @@ class CameraSupervisionSettings(_Section):
     backoff_max_s: float = Field(default=120.0, gt=0)
 
 
+class AuthSettings(_Section):
+    """Tokens, passwords and rate limits."""
+
+    access_token_ttl_s: int = Field(default=900, ge=30, le=86_400)
+    refresh_token_ttl_s: int = Field(default=30 * 86_400, ge=300)
+    leeway_s: int = Field(default=10, ge=0, le=300)
+    issuer: str = Field(default="edge-gateway", min_length=1)
+    audience: str = Field(default="edge-gateway", min_length=1)
+    password_min_length: int = Field(default=12, ge=8, le=128)
+    login_attempts_per_user: str = "5 per 5 minutes"
+    login_attempts_per_address: str = "20 per 5 minutes"
+    operations_per_identity: str = "1200 per minute"
+    reload_interval_s: float = Field(default=2.0, gt=0, le=60)
+
+    @field_validator(
+        "login_attempts_per_user",
+        "login_attempts_per_address",
+        "operations_per_identity",
+    )
+    @classmethod
+    def _is_a_rate(cls, value: str) -> str:
+        from limits import parse
+
+        try:
+            parse(value)
+        except ValueError:
+            raise ValueError("must read like '5 per minute' or '100 per 10 seconds'")
+        return value
+
+
 class CameraSeed(_Section):
     """A camera the configuration provides; added at start unless one has its name."""
 
@@ -92,6 +122,7 @@ class Settings(BaseSettings):
     supervision: CameraSupervisionSettings = Field(
         default_factory=CameraSupervisionSettings
     )
+    auth: AuthSettings = Field(default_factory=AuthSettings)
     cameras: list[CameraSeed] = Field(default_factory=_default_cameras)
 
     @field_validator("state_dir")

@@ -70,10 +70,40 @@ async def gateway(
 
 
 @pytest.fixture
-async def client(gateway: Gateway) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client of the gateway."""
+async def anonymous(gateway: Gateway) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client of the gateway that sends no token."""
     async with httpx.AsyncClient(base_url=gateway.url, timeout=10) as http:
         yield http
+
+
+@pytest.fixture
+async def client(gateway: Gateway) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client logged in as the first admin, with its generated password."""
+    password = initial_admin_password(gateway.settings)
+    async with httpx.AsyncClient(base_url=gateway.url, timeout=10) as http:
+        session = await login(http, "admin", password)
+        http.headers["Authorization"] = f"Bearer {session['accessToken']}"
+        yield http
+
+
+def initial_admin_password(settings: Settings) -> str:
+    """The password the gateway generated for `admin` at its first start."""
+    return (settings.state_dir / "initial-admin-password").read_text().strip()
+
+
+async def login(
+    http: httpx.AsyncClient, username: str, password: str
+) -> dict[str, Any]:
+    """Log in through GraphQL; the session's tokens and user."""
+    answer = await graphql(
+        http,
+        "mutation($u: String!, $p: String!) { login(username: $u, password: $p) {"
+        " accessToken refreshToken expiresIn tokenType user { id username role } } }",
+        {"u": username, "p": password},
+    )
+    assert "errors" not in answer, answer
+    session: dict[str, Any] = answer["data"]["login"]
+    return session
 
 
 class serve:
@@ -106,7 +136,12 @@ class serve:
     async def __aexit__(self, *_: object) -> None:
         assert self._server is not None and self._task is not None
         self._server.should_exit = True
-        await asyncio.wait_for(self._task, 10)
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), 10)
+        except TimeoutError:
+            for task in asyncio.all_tasks():
+                task.print_stack()
+            raise
         leaked = [t for t in asyncio.all_tasks() if t.get_name().startswith("camera-")]
         assert not leaked, f"camera tasks left running: {leaked}"
 

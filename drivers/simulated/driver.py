@@ -56,6 +56,9 @@ class SimulatedDriver(Driver[SimulatedSettings]):
         self._presets: dict[str, PTZPreset] = {}
         self._closed = asyncio.Event()
         self._last_frame_time_s: float | None = None
+        # One frame at a time, as a camera's encoder works: many viewers asking
+        # at once wait their turn instead of holding a 4K frame each in memory.
+        self._drawing = asyncio.Lock()
 
     async def connect(self) -> DeviceInfo:
         """Accept the session unless the settings ask the camera to refuse it."""
@@ -99,8 +102,8 @@ class SimulatedDriver(Driver[SimulatedSettings]):
         self._refuse_if_unplugged()
         started = time.perf_counter()
 
-        jpeg = await asyncio.wait_for(
-            asyncio.to_thread(
+        async with asyncio.timeout(self.camera.call_timeout_s), self._drawing:
+            jpeg = await asyncio.to_thread(
                 render_jpeg,
                 self.camera.name,
                 datetime.now(UTC),
@@ -108,9 +111,7 @@ class SimulatedDriver(Driver[SimulatedSettings]):
                 self.settings.height,
                 self.settings.brightness,
                 self._ptz.status().position,
-            ),
-            timeout=self.camera.call_timeout_s,
-        )
+            )
 
         self._last_frame_time_s = time.perf_counter() - started
         return jpeg
@@ -182,7 +183,8 @@ class SimulatedDriver(Driver[SimulatedSettings]):
 
     async def _closed_within(self, timeout_s: float | None) -> bool:
         try:
-            await asyncio.wait_for(self._closed.wait(), timeout_s)
+            async with asyncio.timeout(timeout_s):
+                await self._closed.wait()
         except TimeoutError:
             return False
         return True

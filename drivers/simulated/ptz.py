@@ -9,6 +9,7 @@ from edge_gateway.cameras.driver import PTZMode, PTZStatus, PTZVector
 
 PAN_TILT_LIMITS = (-1.0, 1.0)
 ZOOM_LIMITS = (0.0, 1.0)
+VELOCITY_LIMITS = (-1.0, 1.0)
 
 
 def _clamp(value: float, limits: tuple[float, float]) -> float:
@@ -41,8 +42,10 @@ class SimulatedPTZ:
         """Start a continuous move, or jump by an offset or to a position."""
         self._advance()
         if mode is PTZMode.CONTINUOUS:
-            self.velocity = _clamped(
-                PTZVector(vector.pan, vector.tilt, _clamp(vector.zoom, (-1.0, 1.0)))
+            self.velocity = PTZVector(
+                _clamp(vector.pan, PAN_TILT_LIMITS),
+                _clamp(vector.tilt, PAN_TILT_LIMITS),
+                _clamp(vector.zoom, VELOCITY_LIMITS),
             )
         elif mode is PTZMode.RELATIVE:
             self.velocity = PTZVector()

@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 class SimulatedSettings(BaseModel):
     """Picture, frame rate and motion of a simulated camera."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Strict: "80" or true is not a brightness; a typo should be an error.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     brightness: int = Field(default=50, ge=0, le=100, description="0 dark, 100 bright")
     fps: int = Field(default=10, ge=1, le=60, description="frames per second")

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from typing import Annotated
 
-from edge_gateway.errors import (
-    CameraUnreachableError,
-    DriverNotInstalledError,
-    GatewayError,
-    NotFoundError,
-    NotSupportedError,
-)
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from edge_gateway.api.auth import requires
+from edge_gateway.auth.identity import Identity
+from edge_gateway.auth.roles import Role
+from edge_gateway.errors import NotFoundError
+from edge_gateway.graphql.cursors import is_small_number
 
 router = APIRouter(prefix="/api")
-
-_STATUS_BY_ERROR: dict[type[GatewayError], int] = {
-    NotFoundError: 404,
-    NotSupportedError: 501,
-    CameraUnreachableError: 503,
-    DriverNotInstalledError: 503,
-}
 
 
 @router.get(
@@ -30,17 +23,15 @@ _STATUS_BY_ERROR: dict[type[GatewayError], int] = {
     responses={200: {"content": {"image/jpeg": {}}}},
 )
 async def snapshot(
-    camera_id: int, request: Request, profile: str | None = None
+    camera_id: str,
+    request: Request,
+    _: Annotated[Identity, Depends(requires(Role.VIEWER))],
+    profile: str | None = None,
 ) -> Response:
     """A JPEG of what the camera sees now."""
-    cameras = request.app.state.services.cameras
-    try:
-        jpeg = await cameras.snapshot(camera_id, profile)
-    except GatewayError as err:
-        status = _STATUS_BY_ERROR.get(type(err), 502)
-        return JSONResponse(
-            {"error": err.message, "code": err.code}, status_code=status
-        )
+    if not is_small_number(camera_id):
+        raise NotFoundError(f"no camera with id {camera_id!r}")
+    jpeg = await request.app.state.services.cameras.snapshot(int(camera_id), profile)
     return Response(
         jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"}
     )

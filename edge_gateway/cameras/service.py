@@ -83,6 +83,7 @@ class CameraService:
         self._store = store
         self._supervisor = supervisor
         self._call_timeout_s = call_timeout_s
+        self._locks: dict[int, asyncio.Lock] = {}
 
     async def list_cameras(
         self, first: int, after_id: int | None, where: CameraFilter
@@ -119,6 +120,12 @@ class CameraService:
         self, camera_id: int, name: str | None, settings: Mapping[str, Any] | None
     ) -> Camera:
         """Rename a camera or change its settings; it reconnects with them."""
+        async with self._lock(camera_id):
+            return await self._update_camera(camera_id, name, settings)
+
+    async def _update_camera(
+        self, camera_id: int, name: str | None, settings: Mapping[str, Any] | None
+    ) -> Camera:
         record = await self._require(camera_id)
         new_name = _clean_name(name) if name is not None else record.name
         merged = _merge(record.settings, settings)
@@ -136,15 +143,23 @@ class CameraService:
 
     async def delete_camera(self, camera_id: int) -> None:
         """Stop supervising a camera and forget it."""
-        await self._require(camera_id)
-        await self._supervisor.unwatch(camera_id)
-        await self._store.delete(camera_id)
+        async with self._lock(camera_id):
+            await self._require(camera_id)
+            await self._supervisor.unwatch(camera_id)
+            await self._store.delete(camera_id)
+        self._locks.pop(camera_id, None)
         logger.info("camera %s deleted", camera_id)
 
     async def configure_camera(
         self, camera_id: int, changes: Mapping[str, Any]
     ) -> Camera:
         """Apply settings to the running camera and keep them for the next connect."""
+        async with self._lock(camera_id):
+            return await self._configure_camera(camera_id, changes)
+
+    async def _configure_camera(
+        self, camera_id: int, changes: Mapping[str, Any]
+    ) -> Camera:
         record = await self._require(camera_id)
         validated = self.registry.validate(
             record.driver, _merge(record.settings, changes)
@@ -161,6 +176,8 @@ class CameraService:
         if updated is None:
             raise _not_found(camera_id)
         self._supervisor.remember(updated)
+        # Size and encoding settings change what the profiles say.
+        self._supervisor.update_profiles(camera_id, await self._call(driver.profiles()))
 
         logger.info(
             "camera %s: settings %s applied", camera_id, ", ".join(sorted(changes))
@@ -201,12 +218,15 @@ class CameraService:
 
     async def set_preset(self, camera_id: int, name: str) -> PTZPreset:
         """Store a camera's current PTZ position as a preset."""
-        if not name.strip():
-            raise BadUserInputError(
-                "a preset needs a name", {"name": "must not be empty"}
-            )
+        name = _clean_name(name, limit=64)
         driver = await self._driver(camera_id, Capability.PTZ_PRESETS, "PTZ presets")
-        return await self._call(driver.set_preset(name.strip()))
+        return await self._call(driver.set_preset(name))
+
+    def _lock(self, camera_id: int) -> asyncio.Lock:
+        # Changes to one camera run one at a time: two merges of its settings must
+        # not both start from the same stored version, and an update must not
+        # bring back a camera that a delete just removed.
+        return self._locks.setdefault(camera_id, asyncio.Lock())
 
     def _view(self, record: CameraRecord) -> Camera:
         state = self._supervisor.state(record.id)
@@ -255,7 +275,8 @@ class CameraService:
 
     async def _call(self, call: Awaitable[T]) -> T:
         try:
-            return await asyncio.wait_for(call, self._call_timeout_s)
+            async with asyncio.timeout(self._call_timeout_s):
+                return await call
         except TimeoutError:
             raise CameraUnreachableError("the camera did not answer in time") from None
 
@@ -280,13 +301,12 @@ def _merge(
     return merged
 
 
-def _clean_name(name: str) -> str:
+def _clean_name(name: str, limit: int = 200) -> str:
     cleaned = name.strip()
-    if not cleaned or len(cleaned) > 200:
-        raise BadUserInputError(
-            "a camera name must have 1 to 200 characters",
-            {"name": "1 to 200 characters"},
-        )
+    # Names end up in log lines and on screens: no line breaks or control bytes.
+    if not 1 <= len(cleaned) <= limit or not cleaned.isprintable():
+        problem = f"1 to {limit} printable characters"
+        raise BadUserInputError(f"a name must have {problem}", {"name": problem})
     return cleaned
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -117,6 +117,12 @@ class Supervisor:
         watch = self._watches.get(record.id)
         if watch is not None:
             watch.record = record
+
+    def update_profiles(self, camera_id: int, profiles: Sequence[MediaProfile]) -> None:
+        """Keep the profiles a camera reports after its settings changed."""
+        watch = self._watches.get(camera_id)
+        if watch is not None:
+            watch.state = replace(watch.state, profiles=tuple(profiles))
 
     async def unwatch(self, camera_id: int) -> None:
         """Stop supervising a camera and close its driver."""
@@ -227,7 +233,11 @@ class Supervisor:
         await self._set_state(watch, status, reason)
 
     async def _call(self, call: Awaitable[T], timeout_s: float) -> T:
-        return await asyncio.wait_for(call, timeout_s)
+        # asyncio.timeout rather than wait_for: on Python 3.11, wait_for can swallow
+        # a cancellation that arrives as the call completes, and the camera's task
+        # would then never stop.
+        async with asyncio.timeout(timeout_s):
+            return await call
 
     async def _set_state(
         self,

@@ -165,8 +165,8 @@ def _conditions(where: CameraFilter) -> tuple[list[str], list[Any]]:
         conditions.append("status = ?")
         params.append(where.status)
     if where.name_contains:
-        conditions.append("instr(lower(name), lower(?)) > 0")
-        params.append(where.name_contains)
+        conditions.append("instr(casefold(name), ?) > 0")
+        params.append(where.name_contains.casefold())
     return conditions, params
 
 

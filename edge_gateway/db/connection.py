@@ -49,6 +49,10 @@ class Database:
             await self._connection.execute("PRAGMA journal_mode = WAL")
             await self._connection.execute("PRAGMA synchronous = NORMAL")
             await self._connection.execute("PRAGMA foreign_keys = ON")
+            # SQLite's lower() folds ASCII only; names are in any script.
+            await self._connection.create_function(
+                "casefold", 1, _casefold, deterministic=True
+            )
             self.schema_version = await apply_migrations(self._connection, migrations)
         except BaseException as err:
             await self.close()
@@ -61,6 +65,10 @@ class Database:
         if self._connection is not None:
             connection, self._connection = self._connection, None
             await connection.close()
+
+
+def _casefold(value: object) -> object:
+    return value.casefold() if isinstance(value, str) else value
 
 
 def _create_owner_only(path: Path) -> None:

@@ -13,13 +13,18 @@ def encode_cursor(kind: str, key: int) -> str:
     return base64.urlsafe_b64encode(f"{kind}:{key}".encode()).decode().rstrip("=")
 
 
+def is_small_number(text: str) -> bool:
+    """Whether `text` is a plain decimal number that fits a database id."""
+    return text.isascii() and text.isdigit() and len(text) < 19
+
+
 def decode_cursor(kind: str, cursor: str) -> int:
     """The key a cursor of `kind` points after; `BadUserInputError` if malformed."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         text = base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8")
         prefix, _, key = text.partition(":")
-        if prefix == kind and key.isdigit():
+        if prefix == kind and is_small_number(key):
             return int(key)
     except (binascii.Error, UnicodeError, ValueError):
         pass

@@ -58,8 +58,9 @@ class PreparedDocument:
         )
 
 
-# Far above any document a client of ours sends, far below what stalls the parser.
-MAX_TOKENS = 5000
+# Far above any document a client of ours sends (GraphiQL's introspection query
+# has about 300 tokens), low enough that validating one cannot stall the loop.
+MAX_TOKENS = 2000
 
 
 class DocumentCache:
@@ -94,11 +95,16 @@ class DocumentCache:
             return prepared
 
         assert prepared.document is not None
-        errors = validate(
-            self._schema,
-            prepared.document,
-            [cost_limit(self._settings.max_cost, variables)],
-        )
+        try:
+            errors = validate(
+                self._schema,
+                prepared.document,
+                [cost_limit(self._settings.max_cost, variables)],
+            )
+        except (OverflowError, ValueError, TypeError):
+            # A variable so large or odd that the cost cannot be worked out.
+            error = GraphQLError("a variable's value is out of range")
+            return PreparedDocument(None, (error,), "BAD_USER_INPUT")
         if errors:
             # The cost error carries its own code; any other error here comes from
             # variables the rule could not read.

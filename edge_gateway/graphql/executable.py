@@ -7,6 +7,7 @@ from importlib import resources
 from ariadne import load_schema_from_path, make_executable_schema
 from graphql import GraphQLEnumType, GraphQLSchema
 
+from edge_gateway.graphql.directives import DIRECTIVES
 from edge_gateway.graphql.resolvers import BINDABLES
 from edge_gateway.graphql.scalars import datetime_scalar, json_scalar
 
@@ -21,6 +22,7 @@ def build_schema() -> GraphQLSchema:
         datetime_scalar,
         *BINDABLES,
         convert_names_case=True,
+        directives=DIRECTIVES,
     )
     _pass_enum_values_through(schema)
     return schema

@@ -8,7 +8,6 @@ each operation leaves one log line: its type, name, duration and outcome.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -20,6 +19,7 @@ from graphql import ExecutionResult, GraphQLError, GraphQLSchema, OperationType,
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
+from edge_gateway.errors import RateLimitedError
 from edge_gateway.graphql.context import RequestContext
 from edge_gateway.graphql.documents import DocumentCache
 from edge_gateway.graphql.errors import format_error, request_error
@@ -82,10 +82,10 @@ class GraphQLEndpoint:
         if prepared.errors or operation is None:
             errors = list(prepared.errors) or [_no_operation(operation_name)]
             code = prepared.error_code or "BAD_REQUEST"
-            self._log("-", operation_name, started, [code])
-            return JSONResponse(
-                {"errors": [format_error(e, code) for e in errors]}, status_code=400
-            )
+            formatted = [format_error(e, code) for e in errors]
+            codes = [e["extensions"]["code"] for e in formatted]
+            self._log("-", operation_name, started, codes)
+            return JSONResponse({"errors": formatted}, status_code=400)
         if operation.operation is OperationType.SUBSCRIPTION:
             self._log("subscription", operation_name, started, ["BAD_REQUEST"])
             return JSONResponse(
@@ -93,7 +93,11 @@ class GraphQLEndpoint:
                 status_code=400,
             )
 
-        context = await self._context_factory(request)
+        try:
+            context = await self._context_factory(request)
+        except RateLimitedError as err:
+            self._log(operation.operation.value, operation_name, started, [err.code])
+            return _rate_limited(err)
         result = execute(
             self._schema,
             prepared.document,  # type: ignore[arg-type]
@@ -138,7 +142,7 @@ async def _read_body(
     request: Request,
 ) -> tuple[str, dict[str, Any] | None, str | None] | Response:
     content_type = request.headers.get("content-type", "").split(";")[0].strip()
-    if content_type != "application/json":
+    if content_type.lower() != "application/json":
         return JSONResponse(
             request_error(
                 "the body must be application/json", "UNSUPPORTED_MEDIA_TYPE"
@@ -146,8 +150,11 @@ async def _read_body(
             status_code=415,
         )
     try:
-        data = json.loads(await request.body())
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        # orjson refuses what JSON does not allow and json.loads lets through:
+        # NaN, Infinity, lone surrogates (text no answer could carry back), and
+        # integers beyond 64 bits.
+        data = orjson.loads(await request.body())
+    except orjson.JSONDecodeError:
         return _bad_request("the body is not valid JSON")
 
     if not isinstance(data, dict):
@@ -206,6 +213,16 @@ def _no_operation(name: str | None) -> GraphQLError:
     return GraphQLError(
         "the document has several operations; name one in operationName"
     )
+
+
+def _rate_limited(err: RateLimitedError) -> JSONResponse:
+    body = {
+        "errors": [
+            {"message": err.message, "extensions": {**err.extensions, "code": err.code}}
+        ]
+    }
+    headers = {"Retry-After": str(err.retry_after_s)}
+    return JSONResponse(body, status_code=429, headers=headers)
 
 
 def _bad_request(message: str) -> JSONResponse:

@@ -135,6 +135,10 @@ def _depth(
     deepest = 0
     for selection in selections.selections:
         if isinstance(selection, FieldNode):
+            # Introspection is bounded by the schema, not the client; GraphiQL's
+            # own query nests fifteen levels.
+            if selection.name.value.startswith("__"):
+                continue
             if selection.selection_set is None:
                 depth = 1
             else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from ariadne import ScalarType
@@ -19,5 +19,7 @@ def serialize_json(value: Any) -> Any:
 
 @datetime_scalar.serializer
 def serialize_datetime(value: datetime | str) -> str:
-    """Times go out as ISO 8601 strings; stored ones already are."""
-    return value if isinstance(value, str) else value.isoformat()
+    """Times go out as ISO 8601 UTC strings to the millisecond, like stored ones."""
+    if isinstance(value, str):
+        return value
+    return value.astimezone(UTC).isoformat(timespec="milliseconds")[:-6] + "Z"

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -40,6 +41,41 @@ class GatewayProcess:
     process: subprocess.Popen[bytes]
     url: str
     log: Path
+    state_dir: Path
+    token: str = ""
+
+    def login_as_admin(self) -> str:
+        """Log in as the first admin with its generated password; keep the token."""
+        password = (self.state_dir / "initial-admin-password").read_text().strip()
+        answer = httpx.post(
+            f"{self.url}/graphql",
+            json={
+                "query": 'mutation($p: String!) { login(username: "admin", '
+                "password: $p) { accessToken } }",
+                "variables": {"p": password},
+            },
+            timeout=10,
+        ).json()
+        self.token = answer["data"]["login"]["accessToken"]
+        return self.token
+
+    def graphql(self, query: str, variables: dict[str, Any] | None = None) -> Any:
+        """Run an operation with the admin's token; the decoded answer."""
+        if not self.token:
+            self.login_as_admin()
+        return httpx.post(
+            f"{self.url}/graphql",
+            json={"query": query, "variables": variables},
+            headers={"Authorization": f"Bearer {self.token}"},
+            timeout=10,
+        ).json()
+
+    def get(self, path: str) -> httpx.Response:
+        """GET a REST path with the admin's token."""
+        if not self.token:
+            self.login_as_admin()
+        headers = {"Authorization": f"Bearer {self.token}"}
+        return httpx.get(f"{self.url}{path}", headers=headers, timeout=10)
 
     def stop(self, timeout_s: float = 15) -> int:
         """Send SIGTERM and wait for the exit status."""
@@ -64,7 +100,8 @@ def running_gateway(
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-    gateway = GatewayProcess(process, f"http://127.0.0.1:{port}", log)
+    state_dir = Path(environment.get("EDGE_GATEWAY_STATE_DIR", cwd / "var"))
+    gateway = GatewayProcess(process, f"http://127.0.0.1:{port}", log, state_dir)
     try:
         _wait_until_ready(gateway, timeout_s)
         yield gateway

@@ -8,8 +8,6 @@ import textwrap
 import time
 from pathlib import Path
 
-import httpx
-
 from tests.e2e.process import running_gateway
 
 PYPROJECT = """
@@ -82,22 +80,16 @@ def test_an_installed_driver_package_is_listed_and_drives_a_camera(tmp_path: Pat
     env = {"PYTHONPATH": str(site)}
 
     with running_gateway(tmp_path, env=env) as gateway:
-        drivers = httpx.post(
-            f"{gateway.url}/graphql",
-            json={"query": "{ drivers { name capabilities } }"},
-        ).json()["data"]["drivers"]
-        added = httpx.post(
-            f"{gateway.url}/graphql",
-            json={
-                "query": 'mutation { addCamera(input: {name: "Door", driver: "doorbell",'
-                ' settings: {chime: "dong"}}) { id } }'
-            },
-        ).json()["data"]["addCamera"]
+        drivers = gateway.graphql("{ drivers { name capabilities } }")["data"][
+            "drivers"
+        ]
+        added = gateway.graphql(
+            'mutation { addCamera(input: {name: "Door", driver: "doorbell",'
+            ' settings: {chime: "dong"}}) { id } }'
+        )["data"]["addCamera"]
         snapshot = b""
         for _ in range(100):
-            response = httpx.get(
-                f"{gateway.url}/api/cameras/{added['id']}/snapshot.jpg"
-            )
+            response = gateway.get(f"/api/cameras/{added['id']}/snapshot.jpg")
             if response.status_code == 200:
                 snapshot = response.content
                 break

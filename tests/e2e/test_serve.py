@@ -10,20 +10,21 @@ from pathlib import Path
 
 import httpx
 
-from tests.e2e.process import EDGE_GATEWAY, clean_environment, running_gateway
+from tests.e2e.process import (
+    EDGE_GATEWAY,
+    GatewayProcess,
+    clean_environment,
+    running_gateway,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 CAMERAS = "{ cameras { totalCount edges { node { name driver status } } } }"
 
 
-def graphql(url: str, query: str) -> dict:
-    return httpx.post(f"{url}/graphql", json={"query": query}, timeout=10).json()
-
-
-def wait_online(url: str, timeout_s: float = 10) -> list[dict]:
+def wait_online(gateway: GatewayProcess, timeout_s: float = 10) -> list[dict]:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        edges = graphql(url, CAMERAS)["data"]["cameras"]["edges"]
+        edges = gateway.graphql(CAMERAS)["data"]["cameras"]["edges"]
         if edges and all(e["node"]["status"] == "ONLINE" for e in edges):
             return [e["node"] for e in edges]
         time.sleep(0.1)
@@ -32,9 +33,9 @@ def wait_online(url: str, timeout_s: float = 10) -> list[dict]:
 
 def test_embedded_defaults_serve_one_simulated_camera_from_var(tmp_path: Path):
     with running_gateway(tmp_path) as gateway:
-        cameras = wait_online(gateway.url)
+        cameras = wait_online(gateway)
         health = httpx.get(f"{gateway.url}/healthz").json()
-        snapshot = httpx.get(f"{gateway.url}/api/cameras/1/snapshot.jpg")
+        snapshot = gateway.get("/api/cameras/1/snapshot.jpg")
         status = gateway.stop()
 
     assert cameras == [
@@ -51,15 +52,14 @@ def test_embedded_defaults_serve_one_simulated_camera_from_var(tmp_path: Path):
 
 def test_a_restart_keeps_cameras_and_adds_no_duplicate(tmp_path: Path):
     with running_gateway(tmp_path) as gateway:
-        wait_online(gateway.url)
-        graphql(
-            gateway.url,
+        wait_online(gateway)
+        gateway.graphql(
             'mutation { addCamera(input: {name: "Yard", driver: "simulated"}) { id } }',
         )
         gateway.stop()
 
     with running_gateway(tmp_path) as gateway:
-        names = [c["name"] for c in wait_online(gateway.url)]
+        names = [c["name"] for c in wait_online(gateway)]
         gateway.stop()
 
     assert names == ["Simulated camera", "Yard"]
@@ -68,13 +68,12 @@ def test_a_restart_keeps_cameras_and_adds_no_duplicate(tmp_path: Path):
 def test_json_logs_are_one_object_per_line_without_secrets(tmp_path: Path):
     env = {"EDGE_GATEWAY_LOG__FORMAT": "json"}
     with running_gateway(tmp_path, env=env) as gateway:
-        wait_online(gateway.url)
-        graphql(
-            gateway.url,
+        wait_online(gateway)
+        gateway.graphql(
             'mutation { addCamera(input: {name: "S", driver: "simulated", '
             'settings: {password: "hunter2-secret"}}) { id } }',
         )
-        graphql(gateway.url, "query Named { drivers { name } }")
+        gateway.graphql("query Named { drivers { name } }")
         gateway.stop()
 
     lines = [json.loads(line) for line in gateway.log.read_text().splitlines() if line]

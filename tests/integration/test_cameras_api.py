@@ -127,7 +127,9 @@ async def test_add_camera_with_unknown_driver_or_taken_name_is_refused(
 
     assert unknown["errors"][0]["extensions"]["code"] == "DRIVER_NOT_INSTALLED"
     assert taken["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-    assert blank["errors"][0]["extensions"]["fields"] == {"name": "1 to 200 characters"}
+    assert blank["errors"][0]["extensions"]["fields"] == {
+        "name": "1 to 200 printable characters"
+    }
 
 
 async def test_update_camera_renames_and_reconnects_with_merged_settings(
@@ -327,7 +329,7 @@ async def test_snapshot_is_a_jpeg_of_the_configured_size(client: httpx.AsyncClie
 
 @pytest.mark.parametrize(
     ("camera_id", "status", "code"),
-    [("999", 404, "NOT_FOUND"), ("abc", 422, None)],
+    [("999", 404, "NOT_FOUND"), ("abc", 404, "NOT_FOUND"), ("9" * 30, 404, "NOT_FOUND")],
 )
 async def test_snapshot_of_unknown_camera_is_refused(
     client: httpx.AsyncClient, camera_id: str, status: int, code: str | None

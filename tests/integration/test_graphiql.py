@@ -64,3 +64,14 @@ async def test_vendored_packages_keep_their_licences(client: httpx.AsyncClient):
     assert any(name.startswith("graphiql") for name in licences)
     assert any(name.startswith("react-") for name in licences)
     assert any(name.startswith("graphql-ws") for name in licences)
+
+
+async def test_the_openapi_page_loads_only_local_assets(anonymous: httpx.AsyncClient):
+    html = (await anonymous.get("/api/docs")).text
+
+    external = re.findall(r"""(?:src|href)=["']?(https?://[^"' >]+)""", html)
+    assets = re.findall(r"""(?:src|href)=["'](/static/[^"']+)""", html)
+    assert external == []
+    assert len(assets) >= 2
+    for asset in assets:
+        assert (await anonymous.get(asset)).status_code == 200, asset

@@ -1,7 +1,7 @@
 """Resolvers, one module per domain; each is thin: parse, call the domain, shape."""
 
-from edge_gateway.graphql.resolvers import cameras, drivers
+from edge_gateway.graphql.resolvers import auth, cameras, drivers
 
-BINDABLES = [*cameras.BINDABLES, *drivers.BINDABLES]
+BINDABLES = [*auth.BINDABLES, *cameras.BINDABLES, *drivers.BINDABLES]
 
 __all__ = ["BINDABLES"]

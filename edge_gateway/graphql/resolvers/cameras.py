@@ -18,12 +18,13 @@ from edge_gateway.cameras.service import Camera
 from edge_gateway.db.cameras import CameraFilter
 from edge_gateway.errors import BadUserInputError, NotFoundError
 from edge_gateway.graphql.context import services
-from edge_gateway.graphql.cursors import decode_cursor, encode_cursor
+from edge_gateway.graphql.cursors import decode_cursor, encode_cursor, is_small_number
 
 if TYPE_CHECKING:
     from edge_gateway.graphql.context import Info
 
 CURSOR_KIND = "camera"
+DEFAULT_PAGE_SIZE = 20
 
 query = QueryType()
 mutation = MutationType()
@@ -34,7 +35,7 @@ camera_type = ObjectType("Camera")
 async def resolve_cameras(
     _: None,
     info: Info,
-    first: int = 20,
+    first: int | None = 20,
     after: str | None = None,
     filter: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
@@ -42,7 +43,8 @@ async def resolve_cameras(
     after_id = decode_cursor(CURSOR_KIND, after) if after else None
     where = CameraFilter(**(filter or {}))
 
-    page = await services(info).cameras.list_cameras(first, after_id, where)
+    size = DEFAULT_PAGE_SIZE if first is None else first
+    page = await services(info).cameras.list_cameras(size, after_id, where)
 
     edges = [
         {"cursor": encode_cursor(CURSOR_KIND, c.id), "node": c} for c in page.cameras
@@ -68,10 +70,14 @@ async def resolve_camera(_: None, info: Info, id: str) -> Camera | None:
 
 @camera_type.field("snapshotUrl")
 def resolve_snapshot_url(camera: Camera, info: Info) -> str | None:
-    """The REST address of the camera's snapshot, on the host the client used."""
+    """The REST path of the camera's snapshot, on this gateway.
+
+    A path rather than a full URL: built from the Host header, a URL would say
+    whatever host the client claimed.
+    """
     if Capability.SNAPSHOT not in camera.capabilities:
         return None
-    return f"{info.context.connection.base_url}api/cameras/{camera.id}/snapshot.jpg"
+    return f"/api/cameras/{camera.id}/snapshot.jpg"
 
 
 @camera_type.field("ptzStatus")
@@ -164,7 +170,7 @@ async def resolve_set_preset(
 
 
 def _parse_id(value: str, *, must_exist: bool) -> int | None:
-    if value.isdigit() and len(value) < 19:
+    if is_small_number(value):
         return int(value)
     if must_exist:
         raise NotFoundError(f"no camera with id {value!r}")

@@ -1,0 +1,1 @@
+"""Who may use the gateway: users, service tokens, signed access tokens and roles."""

@@ -1,0 +1,84 @@
+"""An in-memory copy of who may authenticate, so a request needs no database read.
+
+Users, service tokens and revoked access tokens change rarely and are few. The copy
+is read again whenever the database changes: at once after a change made through
+this process, and within `auth.reload_interval_s` after one made by another
+process, such as `edge-gateway token revoke` run while the gateway runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from edge_gateway.db import Database
+from edge_gateway.db.tokens import (
+    RevokedAccessTokenStore,
+    ServiceTokenRecord,
+    ServiceTokenStore,
+)
+from edge_gateway.db.users import UserRecord, UserStore
+
+logger = logging.getLogger(__name__)
+
+
+class Directory:
+    """Users by id, service tokens by hash, revoked access tokens by id."""
+
+    def __init__(
+        self,
+        database: Database,
+        users: UserStore,
+        service_tokens: ServiceTokenStore,
+        revoked: RevokedAccessTokenStore,
+    ) -> None:
+        self._database = database
+        self._users_store = users
+        self._tokens_store = service_tokens
+        self._revoked_store = revoked
+        self.users: dict[int, UserRecord] = {}
+        self.service_tokens: dict[str, ServiceTokenRecord] = {}
+        self.revoked_access_tokens: dict[str, str] = {}
+        self._data_version: int | None = None
+        self._watcher: asyncio.Task[None] | None = None
+
+    async def load(self) -> None:
+        """Read everything from the database."""
+        self._data_version = await self._read_data_version()
+        self.users = {user.id: user for user in await self._users_store.all()}
+        tokens = await self._tokens_store.all()
+        self.service_tokens = {token.token_hash: token for token in tokens}
+        self.revoked_access_tokens = await self._revoked_store.live()
+
+    def start_watching(self, interval_s: float) -> None:
+        """Reload on an interval when another process changed the database."""
+        self._watcher = asyncio.create_task(self._watch(interval_s), name="auth-reload")
+
+    async def stop_watching(self) -> None:
+        """Stop the reload task."""
+        if self._watcher is not None:
+            self._watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watcher
+            self._watcher = None
+
+    def is_revoked(self, token_id: str) -> bool:
+        """Whether an access token was revoked before its expiry."""
+        return token_id in self.revoked_access_tokens
+
+    async def _watch(self, interval_s: float) -> None:
+        while True:
+            await asyncio.sleep(interval_s)
+            try:
+                if await self._read_data_version() != self._data_version:
+                    await self.load()
+            except Exception:
+                logger.exception("reading users and tokens again failed; will retry")
+
+    async def _read_data_version(self) -> int:
+        # SQLite bumps data_version when another connection commits; our own
+        # changes reload the directory directly.
+        async with self._database.connection.execute("PRAGMA data_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0

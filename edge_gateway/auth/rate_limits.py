@@ -1,0 +1,72 @@
+"""Rate limits on logins and operations, kept in memory by the `limits` library."""
+
+from __future__ import annotations
+
+import math
+import time
+
+from limits import RateLimitItem, parse
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import (
+    MovingWindowRateLimiter,
+    SlidingWindowCounterRateLimiter,
+)
+
+from edge_gateway.errors import RateLimitedError
+from edge_gateway.settings import AuthSettings
+
+
+class RateLimits:
+    """The gateway's limits: failed logins per name and address, operations per caller."""
+
+    def __init__(self, settings: AuthSettings) -> None:
+        storage = MemoryStorage()
+        # Failed logins are few and decide lock-outs: count them exactly.
+        self._logins = MovingWindowRateLimiter(storage)
+        # Operations are many: an approximate window is cheaper per request.
+        self._operations = SlidingWindowCounterRateLimiter(storage)
+        self._per_user = parse(settings.login_attempts_per_user)
+        self._per_address = parse(settings.login_attempts_per_address)
+        self._per_identity = parse(settings.operations_per_identity)
+
+    async def check_login(self, username: str, address: str) -> None:
+        """Refuse a login while the name or the address is locked out."""
+        for limit, key in self._login_keys(username, address):
+            if not await self._logins.test(limit, *key):
+                raise RateLimitedError(
+                    "too many failed logins; try again later",
+                    await self._retry_after(self._logins, limit, *key),
+                )
+
+    async def login_failed(self, username: str, address: str) -> bool:
+        """Count a failed login; whether it locked the name or the address out."""
+        locked = False
+        for limit, key in self._login_keys(username, address):
+            await self._logins.hit(limit, *key)
+            locked = locked or not await self._logins.test(limit, *key)
+        return locked
+
+    async def operation(self, caller: str) -> None:
+        """Count one operation of `caller`; `RateLimitedError` over the limit."""
+        if not await self._operations.hit(self._per_identity, "operations", caller):
+            raise RateLimitedError(
+                "too many operations; slow down",
+                await self._retry_after(self._operations, self._per_identity, caller),
+            )
+
+    def _login_keys(
+        self, username: str, address: str
+    ) -> list[tuple[RateLimitItem, tuple[str, str]]]:
+        return [
+            (self._per_user, ("login-user", username.lower())),
+            (self._per_address, ("login-address", address)),
+        ]
+
+    async def _retry_after(
+        self,
+        limiter: MovingWindowRateLimiter | SlidingWindowCounterRateLimiter,
+        limit: RateLimitItem,
+        *key: str,
+    ) -> int:
+        stats = await limiter.get_window_stats(limit, *key)
+        return max(1, math.ceil(stats.reset_time - time.time()))
