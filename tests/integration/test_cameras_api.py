@@ -329,7 +329,11 @@ async def test_snapshot_is_a_jpeg_of_the_configured_size(client: httpx.AsyncClie
 
 @pytest.mark.parametrize(
     ("camera_id", "status", "code"),
-    [("999", 404, "NOT_FOUND"), ("abc", 404, "NOT_FOUND"), ("9" * 30, 404, "NOT_FOUND")],
+    [
+        ("999", 404, "NOT_FOUND"),
+        ("abc", 404, "NOT_FOUND"),
+        ("9" * 30, 404, "NOT_FOUND"),
+    ],
 )
 async def test_snapshot_of_unknown_camera_is_refused(
     client: httpx.AsyncClient, camera_id: str, status: int, code: str | None
