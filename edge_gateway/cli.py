@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from edge_gateway import __version__
 from edge_gateway.cameras.registry import DriverRegistry
+from edge_gateway.cli_accounts import add_commands
 from edge_gateway.errors import BadUserInputError, DriverNotInstalledError
 from edge_gateway.settings import (
     CameraSeed,
@@ -48,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--config", type=Path, metavar="FILE", help="TOML settings file"
         )
+    add_commands(commands)
     return parser
 
 

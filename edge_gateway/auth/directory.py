@@ -63,6 +63,17 @@ class Directory:
                 await self._watcher
             self._watcher = None
 
+    async def reload_if_changed(self) -> bool:
+        """Read everything again if another process changed the database.
+
+        Called when a token names someone the copy does not know, so a token or
+        user created from the shell works at once, not only after the next poll.
+        """
+        if await self._read_data_version() == self._data_version:
+            return False
+        await self.load()
+        return True
+
     def is_revoked(self, token_id: str) -> bool:
         """Whether an access token was revoked before its expiry."""
         return token_id in self.revoked_access_tokens
@@ -71,8 +82,7 @@ class Directory:
         while True:
             await asyncio.sleep(interval_s)
             try:
-                if await self._read_data_version() != self._data_version:
-                    await self.load()
+                await self.reload_if_changed()
             except Exception:
                 logger.exception("reading users and tokens again failed; will retry")
 

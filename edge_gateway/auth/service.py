@@ -99,7 +99,10 @@ class AuthService:
         if self.directory.is_revoked(claims.token_id):
             await self._security_event("auth.revoked_token_used", {"user": claims.name})
             raise UnauthenticatedError("the access token was revoked")
-        user = self.directory.users.get(_user_id(claims.subject))
+        user_id = _user_id(claims.subject)
+        user = self.directory.users.get(user_id)
+        if user is None and await self.directory.reload_if_changed():
+            user = self.directory.users.get(user_id)
         if user is None or user.is_disabled:
             raise UnauthenticatedError(
                 "the token's user no longer exists or is disabled"
@@ -271,7 +274,10 @@ class AuthService:
         return await self._service_tokens.all()
 
     async def _authenticate_service(self, token: str) -> Identity:
-        record = self.directory.service_tokens.get(_digest(token))
+        digest = _digest(token)
+        record = self.directory.service_tokens.get(digest)
+        if record is None and await self.directory.reload_if_changed():
+            record = self.directory.service_tokens.get(digest)
         if record is None:
             raise UnauthenticatedError("the service token is not valid")
         if record.revoked_at is not None:
