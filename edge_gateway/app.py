@@ -32,6 +32,7 @@ from edge_gateway.graphql.context import RequestContext, authenticated_context
 from edge_gateway.graphql.documents import DocumentCache
 from edge_gateway.graphql.executable import build_schema
 from edge_gateway.graphql.http import GraphQLEndpoint
+from edge_gateway.graphql.websocket import SubscriptionEndpoint
 from edge_gateway.services import Services
 from edge_gateway.settings import Settings
 
@@ -99,6 +100,8 @@ def create_app(settings: Settings, registry: DriverRegistry | None = None) -> Fa
 
     endpoint = GraphQLEndpoint(schema, documents, context_for, str(GRAPHIQL_PAGE))
     app.add_route("/graphql", endpoint.handle, methods=["GET", "POST"])
+    subscriptions = SubscriptionEndpoint(schema, settings.graphql)
+    app.add_api_websocket_route("/graphql", subscriptions.handle)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     if settings.server.cors_origins:

@@ -25,6 +25,7 @@ from tenacity import (
 
 from edge_gateway.cameras.driver import CameraContext, DeviceInfo, Driver, MediaProfile
 from edge_gateway.cameras.registry import DriverRegistry
+from edge_gateway.cameras.status_feed import StatusChange, StatusFeed
 from edge_gateway.db.cameras import CameraRecord, CameraStore
 from edge_gateway.errors import (
     BadUserInputError,
@@ -88,6 +89,7 @@ class Supervisor:
         self._settings = settings
         self._watches: dict[int, _Watch] = {}
         self.is_running = False
+        self.feed = StatusFeed()
 
     async def start(self) -> None:
         """Start supervising every stored camera."""
@@ -257,6 +259,9 @@ class Supervisor:
             watch.failures = 0
             logger.info("camera %s (%s) online", watch.record.id, watch.record.name)
         if status is not before.status or last_error != before.last_error:
+            self.feed.publish(
+                StatusChange(watch.record.id, status, last_error, datetime.now(UTC))
+            )
             await self._persist(watch)
 
     async def _persist(self, watch: _Watch) -> None:

@@ -1,7 +1,12 @@
 """Resolvers, one module per domain; each is thin: parse, call the domain, shape."""
 
-from edge_gateway.graphql.resolvers import auth, cameras, drivers
+from edge_gateway.graphql.resolvers import auth, cameras, drivers, subscriptions
 
-BINDABLES = [*auth.BINDABLES, *cameras.BINDABLES, *drivers.BINDABLES]
+BINDABLES = [
+    *auth.BINDABLES,
+    *cameras.BINDABLES,
+    *drivers.BINDABLES,
+    *subscriptions.BINDABLES,
+]
 
 __all__ = ["BINDABLES"]

@@ -1,0 +1,168 @@
+"""GraphQL subscriptions over WebSocket, in both protocols clients speak.
+
+`graphql-transport-ws` (the graphql-ws library, GraphiQL) and the older `graphql-ws`
+(subscriptions-transport-ws) share the `/graphql` path; the subprotocol the client
+asks for picks the handler. Both authenticate in `connection_init`, whose payload
+carries `{"Authorization": "Bearer <token>"}`: a bad token closes a
+graphql-transport-ws socket with 4401 and answers a graphql-ws one with a
+connection error. A socket is closed when its access token expires.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from ariadne.asgi.handlers import GraphQLTransportWSHandler, GraphQLWSHandler
+from ariadne.asgi.handlers.graphql_transport_ws import ClientContext
+from ariadne.exceptions import WebSocketConnectionError
+from graphql import GraphQLError, GraphQLSchema
+from starlette.websockets import WebSocket
+
+from edge_gateway.auth.identity import Identity
+from edge_gateway.errors import GatewayError, RateLimitedError, UnauthenticatedError
+from edge_gateway.graphql.context import RequestContext, bearer_token
+from edge_gateway.graphql.errors import format_error
+from edge_gateway.graphql.limits import (
+    alias_limit,
+    cost_limit,
+    depth_limit,
+    operation_limit,
+)
+from edge_gateway.services import Services
+from edge_gateway.settings import GraphQLSettings
+
+logger = logging.getLogger(__name__)
+
+IDENTITY = "edge_gateway.identity"
+EXPIRY = "edge_gateway.expiry"
+UNAUTHORIZED = 4401
+TRANSPORT_WS = "graphql-transport-ws"
+LEGACY_WS = "graphql-ws"
+
+
+class SubscriptionEndpoint:
+    """The WebSocket side of `/graphql`."""
+
+    def __init__(self, schema: GraphQLSchema, settings: GraphQLSettings) -> None:
+        self._transport = _TransportHandler(on_disconnect=_forget)
+        self._legacy = GraphQLWSHandler(
+            on_connect=_authenticate_legacy, on_disconnect=_forget, keepalive=20.0
+        )
+        for handler in (self._transport, self._legacy):
+            handler.configure(
+                schema,
+                context_value=_context,
+                validation_rules=_rules(settings),
+                introspection=settings.introspection,
+                logger=logger.name,
+                error_formatter=_format_error,
+            )
+
+    async def handle(self, websocket: WebSocket) -> None:
+        """Serve one socket with the protocol it asked for."""
+        offered = websocket.scope.get("subprotocols") or []
+        if TRANSPORT_WS in offered:
+            await self._transport.handle_websocket(websocket)
+        elif LEGACY_WS in offered:
+            await self._legacy.handle_websocket(websocket)
+        else:
+            # Refused at the handshake (HTTP 403): no subprotocol we speak.
+            await websocket.close(code=4406, reason="use graphql-transport-ws")
+
+
+class _TransportHandler(GraphQLTransportWSHandler):
+    async def handle_websocket_connection_init_message(
+        self, websocket: WebSocket, message: dict[str, Any], client: ClientContext
+    ) -> None:
+        if client.connection_init_received:
+            await websocket.close(code=4429, reason="too many initialisation requests")
+            return
+        client.connection_init_received = True
+        try:
+            await _accept(websocket, message.get("payload"))
+        except UnauthenticatedError as err:
+            await websocket.close(code=UNAUTHORIZED, reason=_reason(err.message))
+            return
+        await websocket.send_json({"type": "connection_ack"})
+        client.connection_acknowledged = True
+
+
+async def _authenticate_legacy(websocket: WebSocket, payload: Any) -> None:
+    try:
+        await _accept(websocket, payload)
+    except UnauthenticatedError as err:
+        raise WebSocketConnectionError(
+            {"message": err.message, "extensions": {"code": err.code}}
+        ) from None
+
+
+async def _accept(websocket: WebSocket, payload: Any) -> None:
+    """Authenticate `connection_init` and schedule the close at token expiry."""
+    services: Services = websocket.app.state.services
+    authorization = payload.get("Authorization") if isinstance(payload, dict) else None
+    if not isinstance(authorization, str):
+        raise UnauthenticatedError(
+            'connection_init needs {"Authorization": "Bearer <token>"}'
+        )
+    identity = await services.auth.authenticate(bearer_token(authorization))
+    websocket.scope[IDENTITY] = identity
+    if identity.expires_at is not None:
+        delay = max(0.0, identity.expires_at - time.time())
+        websocket.scope[EXPIRY] = asyncio.get_running_loop().call_later(
+            delay, lambda: asyncio.ensure_future(_close_expired(websocket))
+        )
+
+
+async def _close_expired(websocket: WebSocket) -> None:
+    try:
+        await websocket.close(code=UNAUTHORIZED, reason="the access token expired")
+    except RuntimeError:
+        pass  # the socket closed on its own in the meantime
+
+
+async def _forget(websocket: WebSocket) -> None:
+    timer = websocket.scope.pop(EXPIRY, None)
+    if timer is not None:
+        timer.cancel()
+
+
+async def _context(websocket: WebSocket, _: Any) -> RequestContext:
+    services: Services = websocket.app.state.services
+    identity: Identity | None = websocket.scope.get(IDENTITY)
+    context = RequestContext(websocket, services, user=identity)
+    caller = identity.subject if identity else f"address:{context.address}"
+    try:
+        await services.auth.rate_limits.operation(caller)
+    except RateLimitedError as err:
+        raise GraphQLError(err.message, original_error=err) from None
+    return context
+
+
+def _rules(settings: GraphQLSettings) -> Any:
+    static = [
+        depth_limit(settings.max_depth),
+        alias_limit(settings.max_aliases),
+        operation_limit(settings.max_operations),
+    ]
+
+    def rules(_: Any, __: Any, data: dict[str, Any]) -> list[Any]:
+        return [*static, cost_limit(settings.max_cost, data.get("variables"))]
+
+    return rules
+
+
+def _format_error(error: GraphQLError, debug: bool = False) -> dict[str, Any]:
+    original = error.original_error
+    if isinstance(original, GraphQLError) and isinstance(
+        original.original_error, GatewayError
+    ):
+        error = original
+    return format_error(error, "GRAPHQL_VALIDATION_FAILED")
+
+
+def _reason(message: str) -> str:
+    # A WebSocket close reason has room for 123 bytes.
+    return message.encode()[:120].decode(errors="ignore")

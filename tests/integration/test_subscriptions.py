@@ -1,0 +1,229 @@
+"""Subscriptions over WebSocket: both protocols, authenticated in connection_init."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+import websockets
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from tests.conftest import Gateway, add_camera, graphql, wait_for_status
+from tests.integration.test_auth import claims, signing_key
+
+STATUS = "subscription { cameraStatus { cameraId status lastError at } }"
+
+
+def ws_url(gateway: Gateway) -> str:
+    return gateway.url.replace("http://", "ws://") + "/graphql"
+
+
+def token_of(client: httpx.AsyncClient) -> str:
+    return client.headers["Authorization"].removeprefix("Bearer ")
+
+
+async def receive(socket: Any, timeout_s: float = 5.0) -> dict[str, Any]:
+    message: dict[str, Any] = json.loads(
+        await asyncio.wait_for(socket.recv(), timeout_s)
+    )
+    return message
+
+
+async def test_status_changes_arrive_over_graphql_transport_ws(gateway, client):
+    async with websockets.connect(
+        ws_url(gateway), subprotocols=["graphql-transport-ws"]
+    ) as ws:
+        await ws.send(
+            json.dumps(
+                {
+                    "type": "connection_init",
+                    "payload": {"Authorization": f"Bearer {token_of(client)}"},
+                }
+            )
+        )
+        ack = await receive(ws)
+        await ws.send(
+            json.dumps({"id": "1", "type": "subscribe", "payload": {"query": STATUS}})
+        )
+        await asyncio.sleep(0.1)
+
+        camera = await add_camera(client, "Watched")
+        statuses = []
+        while "ONLINE" not in statuses:
+            message = await receive(ws)
+            assert message["type"] == "next", message
+            change = message["payload"]["data"]["cameraStatus"]
+            assert change["cameraId"] == camera["id"]
+            statuses.append(change["status"])
+
+    assert ack == {"type": "connection_ack"}
+    assert statuses[-1] == "ONLINE"
+
+
+async def test_status_changes_arrive_over_the_older_graphql_ws(gateway, client):
+    async with websockets.connect(ws_url(gateway), subprotocols=["graphql-ws"]) as ws:
+        await ws.send(
+            json.dumps(
+                {
+                    "type": "connection_init",
+                    "payload": {"Authorization": f"Bearer {token_of(client)}"},
+                }
+            )
+        )
+        ack = await receive(ws)
+        await ws.send(
+            json.dumps({"id": "1", "type": "start", "payload": {"query": STATUS}})
+        )
+        await asyncio.sleep(0.1)
+
+        camera = await add_camera(client, "Watched", fail_connect=True)
+        message = await receive(ws)
+        while message["type"] == "ka":
+            message = await receive(ws)
+
+    assert ack["type"] == "connection_ack"
+    assert message["type"] == "data"
+    assert message["payload"]["data"]["cameraStatus"]["cameraId"] == camera["id"]
+
+
+async def test_a_missing_or_bad_token_closes_with_4401(gateway):
+    for payload in (
+        {},
+        {"Authorization": "Bearer forged.token.here"},
+        {"Authorization": "Basic x"},
+    ):
+        async with websockets.connect(
+            ws_url(gateway), subprotocols=["graphql-transport-ws"]
+        ) as ws:
+            await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
+            with pytest.raises(ConnectionClosed) as closed:
+                await receive(ws)
+
+        assert closed.value.rcvd.code == 4401, payload
+
+
+async def test_a_bad_token_is_a_connection_error_on_graphql_ws(gateway):
+    async with websockets.connect(ws_url(gateway), subprotocols=["graphql-ws"]) as ws:
+        await ws.send(
+            json.dumps(
+                {"type": "connection_init", "payload": {"Authorization": "Bearer nope"}}
+            )
+        )
+        message = await receive(ws)
+
+    assert message["type"] == "connection_error"
+    assert message["payload"]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_subscribing_before_connection_init_closes_with_4401(gateway):
+    async with websockets.connect(
+        ws_url(gateway), subprotocols=["graphql-transport-ws"]
+    ) as ws:
+        await ws.send(
+            json.dumps({"id": "1", "type": "subscribe", "payload": {"query": STATUS}})
+        )
+        with pytest.raises(ConnectionClosed) as closed:
+            await receive(ws)
+
+    assert closed.value.rcvd.code == 4401
+
+
+async def test_a_socket_is_closed_when_its_token_expires(gateway, anonymous):
+    kid, key = signing_key(gateway.settings)
+    now = int(time.time())
+    token = jwt.encode(
+        claims(iat=now, nbf=now, exp=now + 2),
+        key,
+        algorithm="EdDSA",
+        headers={"kid": kid},
+    )
+
+    async with websockets.connect(
+        ws_url(gateway), subprotocols=["graphql-transport-ws"]
+    ) as ws:
+        await ws.send(
+            json.dumps(
+                {
+                    "type": "connection_init",
+                    "payload": {"Authorization": f"Bearer {token}"},
+                }
+            )
+        )
+        ack = await receive(ws)
+        started = time.monotonic()
+        with pytest.raises(ConnectionClosed) as closed:
+            await receive(ws, timeout_s=20)
+
+    assert ack == {"type": "connection_ack"}
+    assert closed.value.rcvd.code == 4401
+    assert time.monotonic() - started < 15
+
+
+async def test_a_viewer_token_may_subscribe_but_limits_still_apply(gateway, client):
+    async with websockets.connect(
+        ws_url(gateway), subprotocols=["graphql-transport-ws"]
+    ) as ws:
+        await ws.send(
+            json.dumps(
+                {
+                    "type": "connection_init",
+                    "payload": {"Authorization": f"Bearer {token_of(client)}"},
+                }
+            )
+        )
+        await receive(ws)
+        await ws.send(
+            json.dumps(
+                {
+                    "id": "9",
+                    "type": "subscribe",
+                    "payload": {"query": "subscription { cameraStatus { nope } }"},
+                }
+            )
+        )
+        message = await receive(ws)
+
+    assert message["type"] == "error"
+    assert message["payload"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+async def test_a_socket_without_a_graphql_subprotocol_is_refused(gateway):
+    with pytest.raises(InvalidStatus) as refused:
+        async with websockets.connect(ws_url(gateway)):
+            pass
+
+    assert refused.value.response.status_code == 403
+
+
+async def test_subscribers_that_leave_are_forgotten(gateway, client):
+    feed = gateway.app.state.services.supervisor.feed
+    for _ in range(20):
+        async with websockets.connect(
+            ws_url(gateway), subprotocols=["graphql-transport-ws"]
+        ) as ws:
+            await ws.send(
+                json.dumps(
+                    {
+                        "type": "connection_init",
+                        "payload": {"Authorization": f"Bearer {token_of(client)}"},
+                    }
+                )
+            )
+            await receive(ws)
+            await ws.send(
+                json.dumps(
+                    {"id": "1", "type": "subscribe", "payload": {"query": STATUS}}
+                )
+            )
+            await asyncio.sleep(0.02)
+
+    for _ in range(100):
+        if feed.subscriber_count == 0:
+            break
+        await asyncio.sleep(0.02)
+    assert feed.subscriber_count == 0
