@@ -29,6 +29,12 @@ LIBRARIES = (
     "pydantic_settings",
     "tenacity",
     "pythonjsonlogger.json",
+    "orjson",
+    "jwt",
+    "cryptography.hazmat.primitives.asymmetric.ed25519",
+    "argon2",
+    "limits.aio.strategies",
+    "multipart",
 )
 MAX_IDLE_S = 600.0
 

@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import uvicorn
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 
 from bench._http import HOST
+from edge_gateway.api.auth import requires
 from edge_gateway.app import create_app
+from edge_gateway.auth.identity import Identity
+from edge_gateway.auth.roles import Role
 from edge_gateway.cameras.service import Camera
 from edge_gateway.db.cameras import CameraFilter
 from edge_gateway.graphql.cursors import encode_cursor
+from edge_gateway.graphql.scalars import serialize_datetime
 from edge_gateway.logs import configure_logging
-from edge_gateway.settings import CameraSeed, LogSettings, Settings
+from edge_gateway.settings import AuthSettings, CameraSeed, LogSettings, Settings
 
 CAMERA_COUNT = 20
 PLAIN_PATH = "/bench/plain-cameras"
@@ -37,6 +41,8 @@ def build_app(state_dir: Path) -> FastAPI:
     """The gateway app seeded with the cameras, plus the plain route."""
     settings = Settings(
         state_dir=state_dir,
+        # The load comes from one token; the default limit is for people.
+        auth=AuthSettings(operations_per_identity="1000000 per minute"),
         cameras=[
             CameraSeed(name=f"Camera {i:02d}", driver="simulated")
             for i in range(CAMERA_COUNT)
@@ -47,7 +53,9 @@ def build_app(state_dir: Path) -> FastAPI:
     return app
 
 
-async def plain_cameras(request: Request) -> dict[str, Any]:
+async def plain_cameras(
+    request: Request, _: Annotated[Identity, Depends(requires(Role.VIEWER))]
+) -> dict[str, Any]:
     """The first page of cameras in the GraphQL answer's shape, without GraphQL."""
     cameras = request.app.state.services.cameras
     page = await cameras.list_cameras(CAMERA_COUNT, None, CameraFilter())
@@ -69,9 +77,8 @@ async def plain_cameras(request: Request) -> dict[str, Any]:
 
 
 def _node(camera: Camera) -> dict[str, Any]:
-    # Times go out as the DateTime scalar writes them; pydantic would write "Z"
-    # where `isoformat` writes "+00:00", and the answers would differ.
-    seen = camera.last_seen_at.isoformat() if camera.last_seen_at else None
+    # Times go out as the DateTime scalar writes them, or the answers would differ.
+    seen = serialize_datetime(camera.last_seen_at) if camera.last_seen_at else None
     return {
         "id": str(camera.id),
         "name": camera.name,

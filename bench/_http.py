@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,20 +30,42 @@ def require_loopback(url: str) -> None:
         raise BenchError(f"refusing to send requests to {url}: only {HOST} is allowed")
 
 
-def get_json(url: str, timeout_s: float = 5.0) -> Any:
-    """The decoded JSON body of a GET that must succeed."""
-    return _must(urllib.request.Request(url), timeout_s)
+def get_json(url: str, token: str, timeout_s: float = 5.0) -> Any:
+    """The decoded JSON body of an authenticated GET that must succeed."""
+    request = urllib.request.Request(url, headers=bearer(token))
+    return _must(request, timeout_s)
 
 
-def post_json(url: str, body: dict[str, Any], timeout_s: float = 5.0) -> Any:
-    """The decoded JSON body of a JSON POST that must succeed."""
+def post_json(
+    url: str, body: dict[str, Any], token: str, timeout_s: float = 5.0
+) -> Any:
+    """The decoded JSON body of an authenticated JSON POST that must succeed."""
     request = urllib.request.Request(
         url,
         data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", **bearer(token)},
         method="POST",
     )
     return _must(request, timeout_s)
+
+
+def log_in(port: int, state_dir: Path) -> str:
+    """An access token of the gateway's first admin, via the OAuth2 token route."""
+    password = (state_dir / "initial-admin-password").read_text().strip()
+    form = urllib.parse.urlencode({"username": "admin", "password": password})
+    request = urllib.request.Request(
+        local_url(port, "/api/auth/token"),
+        data=form.encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        method="POST",
+    )
+    token: str = _must(request, 10.0)["access_token"]
+    return token
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The Authorization header of a token."""
+    return {"Authorization": f"Bearer {token}"}
 
 
 def is_ok(url: str) -> bool:

@@ -101,9 +101,15 @@ def _apt_get(*args: str) -> subprocess.CompletedProcess[str]:
         ) from err
 
 
-def write_script(path: Path, method: str = "GET", json_body: str | None = None) -> Path:
-    """Write a wrk Lua script sending `method`, with a JSON body if one is given."""
+def write_script(
+    path: Path,
+    headers: dict[str, str],
+    method: str = "GET",
+    json_body: str | None = None,
+) -> Path:
+    """Write a wrk Lua script sending `method` with `headers`, and a JSON body."""
     lines = [f'wrk.method = "{method}"']
+    lines += [f'wrk.headers["{name}"] = "{value}"' for name, value in headers.items()]
     if json_body is not None:
         if "]==]" in json_body:
             raise BenchError("the request body cannot be quoted for Lua")

@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from bench._cameras_app import CAMERA_COUNT, CAMERAS_QUERY, PLAIN_PATH
-from bench._http import get_json, local_url, post_json, wait_until_ok
+from bench._http import (
+    bearer,
+    get_json,
+    local_url,
+    log_in,
+    post_json,
+    wait_until_ok,
+)
 from bench._processes import (
     BenchError,
     free_port,
@@ -128,24 +135,25 @@ def run(seconds: float) -> CamerasResult:
                     READY_TIMEOUT_S,
                     lambda: server.poll() is None,
                 )
-                _prepare(port)
-                runs = _measure(wrk, _targets(port, work), seconds, wrk_cpus)
+                token = log_in(port, work / "state")
+                _prepare(port, token)
+                runs = _measure(wrk, _targets(port, work, token), seconds, wrk_cpus)
             except BenchError as err:
                 raise BenchError(f"{err}\ngateway log:\n{log_tail(log_path)}") from err
         log_lines = len(log_path.read_text(errors="replace").splitlines())
     return _result(seconds, runs, log_lines, (server_cpus, wrk_cpus))
 
 
-def _prepare(port: int) -> None:
-    _wait_until_online(port)
-    _check_same_data(port)
+def _prepare(port: int, token: str) -> None:
+    _wait_until_online(port, token)
+    _check_same_data(port, token)
     logger.info("both endpoints answer the same %s cameras", CAMERA_COUNT)
 
 
-def _wait_until_online(port: int) -> None:
+def _wait_until_online(port: int, token: str) -> None:
     started = time.monotonic()
     while time.monotonic() - started < ONLINE_TIMEOUT_S:
-        answer = get_json(local_url(port, PLAIN_PATH))
+        answer = get_json(local_url(port, PLAIN_PATH), token)
         edges = answer["data"]["cameras"]["edges"]
         statuses = {edge["node"]["status"] for edge in edges}
         if len(edges) == CAMERA_COUNT and statuses == {"ONLINE"}:
@@ -157,11 +165,13 @@ def _wait_until_online(port: int) -> None:
     )
 
 
-def _check_same_data(port: int) -> None:
+def _check_same_data(port: int, token: str) -> None:
     difference = "no comparison made"
     for _ in range(CHECK_ATTEMPTS):
-        plain = get_json(local_url(port, PLAIN_PATH))
-        graphql = post_json(local_url(port, "/graphql"), {"query": CAMERAS_QUERY})
+        plain = get_json(local_url(port, PLAIN_PATH), token)
+        graphql = post_json(
+            local_url(port, "/graphql"), {"query": CAMERAS_QUERY}, token
+        )
         if "errors" in graphql:
             raise BenchError(f"the cameras query failed: {graphql['errors']}")
         difference = _first_difference(plain, graphql, "")
@@ -191,10 +201,13 @@ def _first_difference(plain: Any, graphql: Any, path: str) -> str:
     return "" if plain == graphql else f"{path}: plain {plain!r} != {graphql!r}"
 
 
-def _targets(port: int, work: Path) -> tuple[LoadTarget, LoadTarget]:
-    plain_script = write_script(work / "plain.lua")
+def _targets(port: int, work: Path, token: str) -> tuple[LoadTarget, LoadTarget]:
+    plain_script = write_script(work / "plain.lua", bearer(token))
     graphql_script = write_script(
-        work / "graphql.lua", "POST", json.dumps({"query": CAMERAS_QUERY})
+        work / "graphql.lua",
+        bearer(token),
+        "POST",
+        json.dumps({"query": CAMERAS_QUERY}),
     )
     return (
         LoadTarget("plain", local_url(port, PLAIN_PATH), plain_script),
