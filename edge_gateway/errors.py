@@ -35,7 +35,7 @@ class GatewayError(Exception):
 
 
 class UnauthenticatedError(GatewayError):
-    """No valid identity: a missing, expired, revoked or forged token, or a bad login."""
+    """No valid identity: a missing, expired, revoked or forged token; a bad login."""
 
     code = "UNAUTHENTICATED"
 

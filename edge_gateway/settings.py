@@ -89,7 +89,9 @@ class AuthSettings(_Section):
         try:
             parse(value)
         except ValueError:
-            raise ValueError("must read like '5 per minute' or '100 per 10 seconds'")
+            raise ValueError(
+                "must read like '5 per minute' or '100 per 10 seconds'"
+            ) from None
         return value
 
 

@@ -84,7 +84,7 @@ class KeyRing:
 
     def _still_needed(self, now: datetime) -> list[SigningKey]:
         kept = []
-        for key, successor in zip(self._keys, self._keys[1:] + [None], strict=True):
+        for key, successor in zip(self._keys, [*self._keys[1:], None], strict=True):
             retired_at = successor.created_at if successor else now
             if now - retired_at < self._keep_retired:
                 kept.append(key)

@@ -17,7 +17,7 @@ from edge_gateway.settings import AuthSettings
 
 
 class RateLimits:
-    """The gateway's limits: failed logins per name and address, operations per caller."""
+    """Failed logins per name and per address, and operations per caller."""
 
     def __init__(self, settings: AuthSettings) -> None:
         storage = MemoryStorage()

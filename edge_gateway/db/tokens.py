@@ -146,7 +146,8 @@ class RevokedAccessTokenStore:
     async def add(self, jti: str, expires_at: str) -> None:
         """Remember that an access token was revoked."""
         await self._db.connection.execute(
-            "INSERT OR IGNORE INTO revoked_access_tokens (jti, expires_at) VALUES (?, ?)",
+            "INSERT OR IGNORE INTO revoked_access_tokens (jti, expires_at) "
+            "VALUES (?, ?)",
             (jti, expires_at),
         )
 

@@ -11,6 +11,7 @@ connection error. A socket is closed when its access token expires.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from typing import Any
@@ -117,10 +118,9 @@ async def _accept(websocket: WebSocket, payload: Any) -> None:
 
 
 async def _close_expired(websocket: WebSocket) -> None:
-    try:
+    # The socket may have closed on its own in the meantime.
+    with contextlib.suppress(RuntimeError):
         await websocket.close(code=UNAUTHORIZED, reason="the access token expired")
-    except RuntimeError:
-        pass  # the socket closed on its own in the meantime
 
 
 async def _forget(websocket: WebSocket) -> None:

@@ -13,7 +13,7 @@ import pytest
 import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from tests.conftest import Gateway, add_camera, graphql, wait_for_status
+from tests.conftest import Gateway, add_camera
 from tests.integration.test_auth import claims, signing_key
 
 STATUS = "subscription { cameraStatus { cameraId status lastError at } }"

@@ -165,3 +165,14 @@ async def test_an_unplugged_camera_refuses_to_connect():
         await driver.connect()
     with pytest.raises(CameraUnreachableError):
         await driver.check_health()
+
+
+async def test_continuous_zoom_out_from_full_zoom(camera: SimulatedDriver):
+    await camera.ptz_move(PTZMode.ABSOLUTE, PTZVector(zoom=1.0))
+
+    moving = await camera.ptz_move(PTZMode.CONTINUOUS, PTZVector(zoom=-1.0))
+    await asyncio.sleep(0.2)
+    stopped = await camera.ptz_stop()
+
+    assert moving.is_moving
+    assert stopped.position.zoom < 0.95
