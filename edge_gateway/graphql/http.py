@@ -113,11 +113,14 @@ class GraphQLEndpoint:
         codes = [e["extensions"]["code"] for e in answer.get("errors", ())]
         name = operation_name or (operation.name.value if operation.name else None)
         self._log(operation.operation.value, name, started, codes)
-        return Response(
+        response = Response(
             orjson.dumps(answer),
             status_code=400 if _is_request_error(result) else 200,
             media_type="application/json",
         )
+        if "RATE_LIMITED" in codes:
+            _tell_when_to_retry(response, answer)
+        return response
 
     def _log(
         self, kind: str, name: str | None, started: float, codes: list[str]
@@ -213,6 +216,19 @@ def _no_operation(name: str | None) -> GraphQLError:
     return GraphQLError(
         "the document has several operations; name one in operationName"
     )
+
+
+def _tell_when_to_retry(response: Response, answer: dict[str, Any]) -> None:
+    # A locked-out login is answered inside GraphQL; the header tells HTTP clients
+    # too, and a response with nothing resolved is a 429 like any other refusal.
+    delays = [
+        e["extensions"].get("retryAfter", 1)
+        for e in answer["errors"]
+        if e["extensions"]["code"] == "RATE_LIMITED"
+    ]
+    response.headers["Retry-After"] = str(max(delays))
+    if answer.get("data") is None:
+        response.status_code = 429
 
 
 def _rate_limited(err: RateLimitedError) -> JSONResponse:

@@ -564,11 +564,17 @@ async def test_failed_logins_lock_the_user_name_out(gateway, anonymous):
     failures = [
         await graphql(anonymous, query, {"p": "wrong-guess-%d" % n}) for n in range(3)
     ]
-    locked = await graphql(anonymous, query, {"p": password})
+    response = await anonymous.post(
+        "/graphql", json={"query": query, "variables": {"p": password}}
+    )
+    locked = response.json()
 
     assert [code_of(f) for f in failures] == ["UNAUTHENTICATED"] * 3
     assert code_of(locked) == "RATE_LIMITED"
-    assert 1 <= locked["errors"][0]["extensions"]["retryAfter"] <= 60
+    retry_after = locked["errors"][0]["extensions"]["retryAfter"]
+    assert 1 <= retry_after <= 60
+    assert response.status_code == 429
+    assert int(response.headers["retry-after"]) == retry_after
     with sqlite3.connect(gateway.settings.database_path) as db:
         events = [(r[0], r[1]) for r in db.execute("SELECT type, payload FROM events")]
     assert [t for t, _ in events].count("auth.login_failed") == 3
