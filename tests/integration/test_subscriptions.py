@@ -17,14 +17,21 @@ from tests.conftest import Gateway, add_camera
 from tests.integration.test_auth import claims, signing_key
 
 STATUS = "subscription { cameraStatus { cameraId status lastError at } }"
+TRANSPORT_WS = "graphql-transport-ws"
+LEGACY_WS = "graphql-ws"
 
 
-def ws_url(gateway: Gateway) -> str:
-    return gateway.url.replace("http://", "ws://") + "/graphql"
+def connect(gateway: Gateway, protocol: str = TRANSPORT_WS) -> Any:
+    url = gateway.url.replace("http://", "ws://") + "/graphql"
+    return websockets.connect(url, subprotocols=[protocol])
 
 
 def token_of(client: httpx.AsyncClient) -> str:
     return client.headers["Authorization"].removeprefix("Bearer ")
+
+
+async def send(socket: Any, message: dict[str, Any]) -> None:
+    await socket.send(json.dumps(message))
 
 
 async def receive(socket: Any, timeout_s: float = 5.0) -> dict[str, Any]:
@@ -34,22 +41,19 @@ async def receive(socket: Any, timeout_s: float = 5.0) -> dict[str, Any]:
     return message
 
 
+async def initialise(socket: Any, payload: dict[str, Any]) -> dict[str, Any]:
+    await send(socket, {"type": "connection_init", "payload": payload})
+    return await receive(socket)
+
+
+def authorization(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
 async def test_status_changes_arrive_over_graphql_transport_ws(gateway, client):
-    async with websockets.connect(
-        ws_url(gateway), subprotocols=["graphql-transport-ws"]
-    ) as ws:
-        await ws.send(
-            json.dumps(
-                {
-                    "type": "connection_init",
-                    "payload": {"Authorization": f"Bearer {token_of(client)}"},
-                }
-            )
-        )
-        ack = await receive(ws)
-        await ws.send(
-            json.dumps({"id": "1", "type": "subscribe", "payload": {"query": STATUS}})
-        )
+    async with connect(gateway) as ws:
+        ack = await initialise(ws, authorization(token_of(client)))
+        await send(ws, {"id": "1", "type": "subscribe", "payload": {"query": STATUS}})
         await asyncio.sleep(0.1)
 
         camera = await add_camera(client, "Watched")
@@ -66,19 +70,9 @@ async def test_status_changes_arrive_over_graphql_transport_ws(gateway, client):
 
 
 async def test_status_changes_arrive_over_the_older_graphql_ws(gateway, client):
-    async with websockets.connect(ws_url(gateway), subprotocols=["graphql-ws"]) as ws:
-        await ws.send(
-            json.dumps(
-                {
-                    "type": "connection_init",
-                    "payload": {"Authorization": f"Bearer {token_of(client)}"},
-                }
-            )
-        )
-        ack = await receive(ws)
-        await ws.send(
-            json.dumps({"id": "1", "type": "start", "payload": {"query": STATUS}})
-        )
+    async with connect(gateway, LEGACY_WS) as ws:
+        ack = await initialise(ws, authorization(token_of(client)))
+        await send(ws, {"id": "1", "type": "start", "payload": {"query": STATUS}})
         await asyncio.sleep(0.1)
 
         camera = await add_camera(client, "Watched", fail_connect=True)
@@ -94,67 +88,41 @@ async def test_status_changes_arrive_over_the_older_graphql_ws(gateway, client):
 async def test_a_missing_or_bad_token_closes_with_4401(gateway):
     for payload in (
         {},
-        {"Authorization": "Bearer forged.token.here"},
+        authorization("forged.token.here"),
         {"Authorization": "Basic x"},
     ):
-        async with websockets.connect(
-            ws_url(gateway), subprotocols=["graphql-transport-ws"]
-        ) as ws:
-            await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
+        async with connect(gateway) as ws:
             with pytest.raises(ConnectionClosed) as closed:
-                await receive(ws)
+                await initialise(ws, payload)
 
         assert closed.value.rcvd.code == 4401, payload
 
 
 async def test_a_bad_token_is_a_connection_error_on_graphql_ws(gateway):
-    async with websockets.connect(ws_url(gateway), subprotocols=["graphql-ws"]) as ws:
-        await ws.send(
-            json.dumps(
-                {"type": "connection_init", "payload": {"Authorization": "Bearer nope"}}
-            )
-        )
-        message = await receive(ws)
+    async with connect(gateway, LEGACY_WS) as ws:
+        message = await initialise(ws, authorization("nope"))
 
     assert message["type"] == "connection_error"
     assert message["payload"]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 async def test_subscribing_before_connection_init_closes_with_4401(gateway):
-    async with websockets.connect(
-        ws_url(gateway), subprotocols=["graphql-transport-ws"]
-    ) as ws:
-        await ws.send(
-            json.dumps({"id": "1", "type": "subscribe", "payload": {"query": STATUS}})
-        )
+    async with connect(gateway) as ws:
+        await send(ws, {"id": "1", "type": "subscribe", "payload": {"query": STATUS}})
         with pytest.raises(ConnectionClosed) as closed:
             await receive(ws)
 
     assert closed.value.rcvd.code == 4401
 
 
-async def test_a_socket_is_closed_when_its_token_expires(gateway, anonymous):
+async def test_a_socket_is_closed_when_its_token_expires(gateway):
     kid, key = signing_key(gateway.settings)
     now = int(time.time())
-    token = jwt.encode(
-        claims(iat=now, nbf=now, exp=now + 2),
-        key,
-        algorithm="EdDSA",
-        headers={"kid": kid},
-    )
+    expiring = claims(iat=now, nbf=now, exp=now + 2)
+    token = jwt.encode(expiring, key, algorithm="EdDSA", headers={"kid": kid})
 
-    async with websockets.connect(
-        ws_url(gateway), subprotocols=["graphql-transport-ws"]
-    ) as ws:
-        await ws.send(
-            json.dumps(
-                {
-                    "type": "connection_init",
-                    "payload": {"Authorization": f"Bearer {token}"},
-                }
-            )
-        )
-        ack = await receive(ws)
+    async with connect(gateway) as ws:
+        ack = await initialise(ws, authorization(token))
         started = time.monotonic()
         with pytest.raises(ConnectionClosed) as closed:
             await receive(ws, timeout_s=20)
@@ -164,28 +132,11 @@ async def test_a_socket_is_closed_when_its_token_expires(gateway, anonymous):
     assert time.monotonic() - started < 15
 
 
-async def test_a_viewer_token_may_subscribe_but_limits_still_apply(gateway, client):
-    async with websockets.connect(
-        ws_url(gateway), subprotocols=["graphql-transport-ws"]
-    ) as ws:
-        await ws.send(
-            json.dumps(
-                {
-                    "type": "connection_init",
-                    "payload": {"Authorization": f"Bearer {token_of(client)}"},
-                }
-            )
-        )
-        await receive(ws)
-        await ws.send(
-            json.dumps(
-                {
-                    "id": "9",
-                    "type": "subscribe",
-                    "payload": {"query": "subscription { cameraStatus { nope } }"},
-                }
-            )
-        )
+async def test_validation_errors_reach_the_subscriber_with_a_code(gateway, client):
+    query = "subscription { cameraStatus { nope } }"
+    async with connect(gateway) as ws:
+        await initialise(ws, authorization(token_of(client)))
+        await send(ws, {"id": "9", "type": "subscribe", "payload": {"query": query}})
         message = await receive(ws)
 
     assert message["type"] == "error"
@@ -193,8 +144,10 @@ async def test_a_viewer_token_may_subscribe_but_limits_still_apply(gateway, clie
 
 
 async def test_a_socket_without_a_graphql_subprotocol_is_refused(gateway):
+    url = gateway.url.replace("http://", "ws://") + "/graphql"
+
     with pytest.raises(InvalidStatus) as refused:
-        async with websockets.connect(ws_url(gateway)):
+        async with websockets.connect(url):
             pass
 
     assert refused.value.response.status_code == 403
@@ -203,22 +156,10 @@ async def test_a_socket_without_a_graphql_subprotocol_is_refused(gateway):
 async def test_subscribers_that_leave_are_forgotten(gateway, client):
     feed = gateway.app.state.services.supervisor.feed
     for _ in range(20):
-        async with websockets.connect(
-            ws_url(gateway), subprotocols=["graphql-transport-ws"]
-        ) as ws:
-            await ws.send(
-                json.dumps(
-                    {
-                        "type": "connection_init",
-                        "payload": {"Authorization": f"Bearer {token_of(client)}"},
-                    }
-                )
-            )
-            await receive(ws)
-            await ws.send(
-                json.dumps(
-                    {"id": "1", "type": "subscribe", "payload": {"query": STATUS}}
-                )
+        async with connect(gateway) as ws:
+            await initialise(ws, authorization(token_of(client)))
+            await send(
+                ws, {"id": "1", "type": "subscribe", "payload": {"query": STATUS}}
             )
             await asyncio.sleep(0.02)
 
