@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -50,7 +51,56 @@ def _parser() -> argparse.ArgumentParser:
             "--config", type=Path, metavar="FILE", help="TOML settings file"
         )
     add_commands(commands)
+    _add_simulate(commands)
     return parser
+
+
+def _add_simulate(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
+    simulate = commands.add_parser("simulate", help="run a simulated camera")
+    kinds = simulate.add_subparsers(required=True, metavar="KIND")
+    onvif = kinds.add_parser("onvif", help="a simulated ONVIF camera, until stopped")
+    onvif.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    onvif.add_argument("--port", type=int, default=8000)
+    onvif.add_argument(
+        "--profile",
+        type=Path,
+        help="folder of captured answers, <service>.<Operation>.xml "
+        "(default: a bundled Hikvision PTZ dome)",
+    )
+    onvif.add_argument("--username", default="admin")
+    onvif.add_argument("--password", default="admin")
+    onvif.add_argument(
+        "--clock-offset-s", type=float, default=0.0, help="set the camera's clock off"
+    )
+    onvif.add_argument("--rtsp-port", type=int, help="port of an RTSP server to name")
+    onvif.set_defaults(run=_simulate_onvif)
+
+
+def _simulate_onvif(args: argparse.Namespace) -> int:
+    from edge_gateway.simulator.camera import (
+        DEFAULT_PROFILE,
+        SimulatedONVIFCamera,
+        SimulatorOptions,
+    )
+    from edge_gateway.simulator.serve import serve_simulator
+
+    profile = args.profile or DEFAULT_PROFILE
+    if not profile.is_dir():
+        print(f"edge-gateway: no profile folder {profile}", file=sys.stderr)
+        return EXIT_CONFIG
+    options = SimulatorOptions(
+        profile=profile,
+        username=args.username,
+        password=args.password,
+        clock_offset=timedelta(seconds=args.clock_offset_s),
+        host=args.host,
+        port=args.port,
+        rtsp_port=args.rtsp_port,
+    )
+    serve_simulator(SimulatedONVIFCamera(options))
+    return 0
 
 
 def _check_config(args: argparse.Namespace) -> int:

@@ -109,15 +109,16 @@ async def login(
 class serve:
     """Serve an ASGI app with uvicorn on a free port of 127.0.0.1 until the block ends."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, port: int = 0) -> None:
         self._app = app
+        self._port = port
         self._server: uvicorn.Server | None = None
         self._task: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> str:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
+        sock.bind(("127.0.0.1", self._port))
         port = sock.getsockname()[1]
         config = uvicorn.Config(
             self._app, log_config=None, access_log=False, lifespan="on"

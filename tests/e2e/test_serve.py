@@ -141,3 +141,35 @@ def test_serve_refuses_an_invalid_config_with_the_same_message(tmp_path: Path):
     assert serve.stderr == check.stderr
     assert "server.port: " in serve.stderr
     assert not (tmp_path / "gateway.db").exists()
+
+
+def test_simulate_onvif_runs_a_camera_until_stopped(tmp_path: Path):
+    from tests.e2e.process import free_port
+
+    port = free_port()
+    process = subprocess.Popen(
+        [EDGE_GATEWAY, "simulate", "onvif", "--port", str(port)],
+        env=clean_environment(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    body = (
+        '<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body>'
+        '<GetSystemDateAndTime xmlns="http://www.onvif.org/ver10/device/wsdl"/>'
+        "</e:Body></e:Envelope>"
+    )
+    try:
+        answer = None
+        deadline = time.monotonic() + 20
+        while answer is None and time.monotonic() < deadline:
+            try:
+                answer = httpx.post(
+                    f"http://127.0.0.1:{port}/onvif/device_service", content=body
+                )
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert answer is not None and answer.status_code == 200
+        assert b"UTCDateTime" in answer.content
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(10)

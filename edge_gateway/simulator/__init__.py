@@ -1,0 +1,1 @@
+"""A simulated ONVIF camera: SOAP over HTTP, answering like a real one."""

@@ -1,0 +1,172 @@
+"""The simulated ONVIF camera as an ASGI application.
+
+It answers SOAP on any path, as cameras differ in where their services live (the
+service is known from the operation's namespace), and a JPEG snapshot at
+`/snapshot.jpg`. The clock can be set off by any offset, as many cameras' are,
+which a client must cope with to sign its requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from drivers.simulated.scene import render_jpeg
+from edge_gateway.cameras.driver import PTZVector
+from edge_gateway.simulator.profile import CaptureProfile, rewrite_addresses
+from edge_gateway.simulator.soap import (
+    SOAPError,
+    check_token,
+    envelope,
+    fault,
+    parse_request,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PROFILE = Path(__file__).parent / "profiles" / "hikvision-ds-2df7276-ael"
+SOAP_MEDIA_TYPE = "application/soap+xml; charset=utf-8"
+MAX_REQUEST_BYTES = 256 * 1024
+# Asked for before a client knows the camera's clock, so never authenticated.
+UNAUTHENTICATED_OPERATIONS = frozenset({"GetSystemDateAndTime"})
+
+SERVICE_BY_NAMESPACE = {
+    "http://www.onvif.org/ver10/device/wsdl": "device",
+    "http://www.onvif.org/ver10/media/wsdl": "media",
+    "http://www.onvif.org/ver20/media/wsdl": "media2",
+    "http://www.onvif.org/ver20/ptz/wsdl": "ptz",
+    "http://www.onvif.org/ver20/imaging/wsdl": "imaging",
+    "http://www.onvif.org/ver10/events/wsdl": "events",
+    "http://docs.oasis-open.org/wsn/b-2": "events",
+    "http://www.onvif.org/ver20/analytics/wsdl": "analytics",
+    "http://www.onvif.org/ver10/deviceIO/wsdl": "deviceio",
+}
+
+
+@dataclass
+class SimulatorOptions:
+    """How the simulated camera behaves."""
+
+    profile: Path
+    username: str = "admin"
+    password: str = "admin"
+    clock_offset: timedelta = timedelta(0)
+    host: str = "127.0.0.1"
+    port: int = 0
+    rtsp_port: int | None = None
+    rewrite_addresses: bool = True
+
+
+@dataclass
+class SimulatedONVIFCamera:
+    """The camera's state and its answers."""
+
+    options: SimulatorOptions
+    profile: CaptureProfile = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.profile = CaptureProfile(self.options.profile)
+
+    @property
+    def now(self) -> datetime:
+        """The camera's clock, offset from the true time as configured."""
+        return datetime.now(UTC) + self.options.clock_offset
+
+    def app(self) -> Starlette:
+        """The ASGI application serving SOAP and the snapshot."""
+        return Starlette(
+            routes=[
+                Route("/snapshot.jpg", self.snapshot, methods=["GET"]),
+                Route("/{path:path}", self.soap, methods=["POST"]),
+            ]
+        )
+
+    async def soap(self, request: Request) -> Response:
+        """Answer one SOAP request from the captures or the camera's state."""
+        body = await request.body()
+        if len(body) > MAX_REQUEST_BYTES:
+            return _fault_response(
+                SOAPError("ter:InvalidArgs", "request too large", 413)
+            )
+        try:
+            parsed = parse_request(body)
+            service = SERVICE_BY_NAMESPACE.get(_namespace(parsed.body.tag), "device")
+            if parsed.operation not in UNAUTHENTICATED_OPERATIONS:
+                check_token(
+                    parsed.token, self.options.username, self.options.password, self.now
+                )
+            xml = self._answer(service, parsed.operation)
+        except SOAPError as err:
+            logger.debug("simulator: %s refused: %s", request.url.path, err.reason)
+            return _fault_response(err)
+        return Response(xml, media_type=SOAP_MEDIA_TYPE)
+
+    async def snapshot(self, request: Request) -> Response:
+        """A JPEG of the simulated scene."""
+        jpeg = await asyncio.to_thread(
+            render_jpeg, "ONVIF simulator", self.now, 640, 360, 50, PTZVector()
+        )
+        return Response(jpeg, media_type="image/jpeg")
+
+    def _answer(self, service: str, operation: str) -> str:
+        if operation == "GetSystemDateAndTime":
+            return self._system_date_and_time()
+        capture = self.profile.find(service, operation)
+        if capture is None:
+            raise SOAPError(
+                "ter:ActionNotSupported", f"{service}.{operation} is not supported"
+            )
+        if capture.is_fault:
+            return capture.xml
+        if not self.options.rewrite_addresses:
+            return capture.xml
+        return rewrite_addresses(
+            capture.xml, self.options.host, self.options.port, self.options.rtsp_port
+        )
+
+    def _system_date_and_time(self) -> str:
+        now = self.now
+        utc = (
+            f"<tt:Time><tt:Hour>{now.hour}</tt:Hour><tt:Minute>{now.minute}</tt:Minute>"
+            f"<tt:Second>{now.second}</tt:Second></tt:Time>"
+            f"<tt:Date><tt:Year>{now.year}</tt:Year><tt:Month>{now.month}</tt:Month>"
+            f"<tt:Day>{now.day}</tt:Day></tt:Date>"
+        )
+        body = (
+            "<tds:GetSystemDateAndTimeResponse><tds:SystemDateAndTime>"
+            "<tt:DateTimeType>Manual</tt:DateTimeType>"
+            "<tt:DaylightSavings>false</tt:DaylightSavings>"
+            "<tt:TimeZone><tt:TZ>UTC0</tt:TZ></tt:TimeZone>"
+            f"<tt:UTCDateTime>{utc}</tt:UTCDateTime>"
+            f"<tt:LocalDateTime>{utc}</tt:LocalDateTime>"
+            "</tds:SystemDateAndTime></tds:GetSystemDateAndTimeResponse>"
+        )
+        return envelope(
+            body,
+            {
+                "tds": "http://www.onvif.org/ver10/device/wsdl",
+                "tt": "http://www.onvif.org/ver10/schema",
+            },
+        )
+
+
+def _fault_response(err: SOAPError) -> Response:
+    # ONVIF answers SOAP faults with 400 (or 500); an authentication fault with 400
+    # too on most cameras, but 401 is what HTTP clients retry with digest on.
+    return Response(
+        fault(err.subcode, err.reason),
+        status_code=err.status if err.status != 401 else 400,
+        media_type=SOAP_MEDIA_TYPE,
+    )
+
+
+def _namespace(tag: str) -> str:
+    return tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
