@@ -137,6 +137,9 @@ def _serve(args: argparse.Namespace) -> int:
         log_config=None,
         access_log=False,
         server_header=False,
+        # No proxy stands in front by default: a client's own X-Forwarded-For
+        # must not choose the address that rate limits and security events see.
+        proxy_headers=False,
     )
     return 0
 

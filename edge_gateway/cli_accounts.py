@@ -53,7 +53,11 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     token = _group(commands, "token", "manage service tokens")
     create = _command(token, "create", "create a token (shown once)", _token_create)
     create.add_argument("--name", required=True)
-    create.add_argument("--role", choices=[r.value for r in Role], default="SERVICE")
+    create.add_argument(
+        "--role",
+        choices=[r.value for r in Role if r is not Role.ADMIN],
+        default="SERVICE",
+    )
     _command(token, "list", "list service tokens", _token_list)
     revoke = _command(token, "revoke", "revoke a token by name or id", _token_revoke)
     revoke.add_argument("token", metavar="NAME_OR_ID")

@@ -121,7 +121,11 @@ class serve:
         sock.bind(("127.0.0.1", self._port))
         port = sock.getsockname()[1]
         config = uvicorn.Config(
-            self._app, log_config=None, access_log=False, lifespan="on"
+            self._app,
+            log_config=None,
+            access_log=False,
+            lifespan="on",
+            proxy_headers=False,
         )
         self._server = uvicorn.Server(config)
         self._task = asyncio.create_task(self._server.serve(sockets=[sock]))

@@ -1,6 +1,6 @@
 """An in-memory copy of who may authenticate, so a request needs no database read.
 
-Users, service tokens and revoked access tokens change rarely and are few. The copy
+Users, service tokens and ended sessions change rarely and are few. The copy
 is read again whenever the database changes: at once after a change made through
 this process, and within `auth.reload_interval_s` after one made by another
 process, such as `edge-gateway token revoke` run while the gateway runs.
@@ -14,7 +14,7 @@ import logging
 
 from edge_gateway.db import Database
 from edge_gateway.db.tokens import (
-    RevokedAccessTokenStore,
+    RevokedSessionStore,
     ServiceTokenRecord,
     ServiceTokenStore,
 )
@@ -24,14 +24,14 @@ logger = logging.getLogger(__name__)
 
 
 class Directory:
-    """Users by id, service tokens by hash, revoked access tokens by id."""
+    """Users by id, service tokens by hash, ended sessions by id."""
 
     def __init__(
         self,
         database: Database,
         users: UserStore,
         service_tokens: ServiceTokenStore,
-        revoked: RevokedAccessTokenStore,
+        revoked: RevokedSessionStore,
     ) -> None:
         self._database = database
         self._users_store = users
@@ -39,7 +39,7 @@ class Directory:
         self._revoked_store = revoked
         self.users: dict[int, UserRecord] = {}
         self.service_tokens: dict[str, ServiceTokenRecord] = {}
-        self.revoked_access_tokens: dict[str, str] = {}
+        self.revoked_sessions: dict[str, str] = {}
         self._data_version: int | None = None
         self._watcher: asyncio.Task[None] | None = None
 
@@ -49,7 +49,7 @@ class Directory:
         self.users = {user.id: user for user in await self._users_store.all()}
         tokens = await self._tokens_store.all()
         self.service_tokens = {token.token_hash: token for token in tokens}
-        self.revoked_access_tokens = await self._revoked_store.live()
+        self.revoked_sessions = await self._revoked_store.live()
 
     def start_watching(self, interval_s: float) -> None:
         """Reload on an interval when another process changed the database."""
@@ -74,9 +74,9 @@ class Directory:
         await self.load()
         return True
 
-    def is_revoked(self, token_id: str) -> bool:
-        """Whether an access token was revoked before its expiry."""
-        return token_id in self.revoked_access_tokens
+    def is_revoked(self, session_id: str) -> bool:
+        """Whether a session was ended before its access tokens expired."""
+        return session_id in self.revoked_sessions
 
     async def _watch(self, interval_s: float) -> None:
         while True:

@@ -23,7 +23,7 @@ from edge_gateway.db import Database
 from edge_gateway.db.events import EventStore
 from edge_gateway.db.tokens import (
     RefreshTokenStore,
-    RevokedAccessTokenStore,
+    RevokedSessionStore,
     ServiceTokenRecord,
     ServiceTokenStore,
 )
@@ -61,7 +61,7 @@ class AuthService:
         self._users = UserStore(database)
         self._refresh = RefreshTokenStore(database)
         self._service_tokens = ServiceTokenStore(database)
-        self._revoked = RevokedAccessTokenStore(database)
+        self._revoked = RevokedSessionStore(database)
         self._events = EventStore(database)
         keep = timedelta(seconds=settings.access_token_ttl_s + settings.leeway_s)
         self.keys = KeyRing(state_dir, keep_retired=keep)
@@ -96,7 +96,7 @@ class AuthService:
         if token.startswith(SERVICE_TOKEN_PREFIX):
             return await self._authenticate_service(token)
         claims = self._tokens.verify(token)
-        if self.directory.is_revoked(claims.token_id):
+        if self.directory.is_revoked(claims.session_id):
             await self._security_event("auth.revoked_token_used", {"user": claims.name})
             raise UnauthenticatedError("the access token was revoked")
         user_id = _user_id(claims.subject)
@@ -119,13 +119,14 @@ class AuthService:
 
     async def login(self, username: str, password: str, address: str) -> Session:
         """Check a user's password and open a session."""
-        await self.rate_limits.check_login(username, address)
+        await self.rate_limits.start_login(username, address)
         user = await self._users.by_name(username)
         hash_ = user.password_hash if user else None
         is_valid = await asyncio.to_thread(passwords.verify_password, hash_, password)
         if user is None or not is_valid or user.is_disabled:
             await self._login_failed(username, address)
             raise UnauthenticatedError(BAD_LOGIN)
+        await self.rate_limits.login_succeeded(username)
 
         logger.info("user %r logged in from %s", user.username, address)
         return await self._open_session(user, secrets.token_hex(8))
@@ -146,7 +147,7 @@ class AuthService:
             )
             raise UnauthenticatedError("the refresh token was revoked")
         if record.used_at is not None or not await self._refresh.mark_used(record.id):
-            await self._refresh.revoke_family(record.family)
+            await self._end_sessions([record.family])
             await self._security_event(
                 "auth.refresh_token_reuse",
                 {"userId": record.user_id, "address": address},
@@ -162,13 +163,21 @@ class AuthService:
         return await self._open_session(user, record.family)
 
     async def logout(self, identity: Identity) -> None:
-        """End the session the identity's access token belongs to."""
+        """End the session of the identity's token: every token of that login."""
         if identity.session_id:
-            await self._refresh.revoke_family(identity.session_id)
-        if identity.token_id and identity.expires_at:
-            expires = datetime.fromtimestamp(identity.expires_at, UTC)
-            await self._revoked.add(identity.token_id, _text(expires))
-            await self.directory.load()
+            await self._end_sessions([identity.session_id])
+
+    async def _end_sessions(self, session_ids: list[str]) -> None:
+        # A session's refresh tokens are revoked in the database; its access tokens
+        # (several, if it was refreshed) by its id, kept until the newest of them
+        # can have expired.
+        until = datetime.now(UTC) + timedelta(
+            seconds=self._settings.access_token_ttl_s + self._settings.leeway_s
+        )
+        for session_id in session_ids:
+            await self._refresh.revoke_family(session_id)
+            await self._revoked.add(session_id, _text(until))
+        await self.directory.load()
 
     async def create_user(self, username: str, password: str, role: Role) -> UserRecord:
         """Add a user, checking the password policy."""
@@ -204,7 +213,7 @@ class AuthService:
         updated = await self._users.update(user_id, **columns)
         assert updated is not None
         if "password_hash" in columns or columns.get("is_disabled"):
-            await self._refresh.revoke_user(user_id)
+            await self._end_sessions(await self._refresh.families_of(user_id))
         if "password_hash" in columns and updated.username == INITIAL_ADMIN:
             (self._state_dir / INITIAL_PASSWORD_FILE).unlink(missing_ok=True)
         await self.directory.load()
@@ -253,6 +262,12 @@ class AuthService:
         if not name or len(name) > 100:
             raise BadUserInputError(
                 "a token name must have 1 to 100 characters", {"name": "1 to 100"}
+            )
+        if role is Role.ADMIN:
+            # A token never expires and is kept in programs' settings; one that
+            # could create users and more tokens is a standing key to everything.
+            raise BadUserInputError(
+                "a service token cannot have the ADMIN role", {"role": "not ADMIN"}
             )
         token = SERVICE_TOKEN_PREFIX + secrets.token_urlsafe(32)
         record = await self._service_tokens.add(name, role, _digest(token))
@@ -306,7 +321,7 @@ class AuthService:
         )
 
     async def _login_failed(self, username: str, address: str) -> None:
-        locked = await self.rate_limits.login_failed(username, address)
+        locked = await self.rate_limits.is_locked_out(username, address)
         details = {"username": username[:100], "address": address}
         await self._security_event("auth.login_failed", details)
         if locked:

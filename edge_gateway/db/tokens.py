@@ -83,13 +83,14 @@ class RefreshTokenStore:
             (family,),
         )
 
-    async def revoke_user(self, user_id: int) -> None:
-        """Revoke every refresh token of a user."""
-        await self._db.connection.execute(
-            f"UPDATE refresh_tokens SET revoked_at = {_NOW} "
-            "WHERE user_id = ? AND revoked_at IS NULL",
+    async def families_of(self, user_id: int) -> list[str]:
+        """The families (logins) of a user that still hold an unexpired token."""
+        async with self._db.connection.execute(
+            f"SELECT DISTINCT family FROM refresh_tokens "
+            f"WHERE user_id = ? AND expires_at > {_NOW}",
             (user_id,),
-        )
+        ) as cursor:
+            return [row[0] for row in await cursor.fetchall()]
 
 
 class ServiceTokenStore:
@@ -137,27 +138,27 @@ class ServiceTokenStore:
             return [_service_token(row) for row in await cursor.fetchall()]
 
 
-class RevokedAccessTokenStore:
-    """The revoked_access_tokens table."""
+class RevokedSessionStore:
+    """The revoked_sessions table."""
 
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    async def add(self, jti: str, expires_at: str) -> None:
-        """Remember that an access token was revoked."""
+    async def add(self, session_id: str, expires_at: str) -> None:
+        """Remember that a session was ended."""
         await self._db.connection.execute(
-            "INSERT OR IGNORE INTO revoked_access_tokens (jti, expires_at) "
+            "INSERT OR REPLACE INTO revoked_sessions (session_id, expires_at) "
             "VALUES (?, ?)",
-            (jti, expires_at),
+            (session_id, expires_at),
         )
 
     async def live(self) -> dict[str, str]:
-        """Revoked tokens not yet expired, by id; drops the expired ones."""
+        """Ended sessions whose tokens may not have expired yet; drops the rest."""
         await self._db.connection.execute(
-            f"DELETE FROM revoked_access_tokens WHERE expires_at < {_NOW}"
+            f"DELETE FROM revoked_sessions WHERE expires_at < {_NOW}"
         )
         async with self._db.connection.execute(
-            "SELECT jti, expires_at FROM revoked_access_tokens"
+            "SELECT session_id, expires_at FROM revoked_sessions"
         ) as cursor:
             return {row[0]: row[1] for row in await cursor.fetchall()}
 

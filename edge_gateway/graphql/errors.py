@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from graphql import GraphQLError
@@ -40,7 +41,24 @@ def format_error(
         extensions = dict(formatted.get("extensions") or {})
         extensions.setdefault("code", default_code)
         formatted["extensions"] = extensions
+        formatted["message"] = _without_values(formatted["message"])
     return formatted
+
+
+# graphql-core quotes a variable's whole value when it is invalid, and again in the
+# reason; the value may be a password or a token, so the answer names the variable
+# and the rule it broke, not what it held.
+_INVALID_VARIABLE = re.compile(
+    r"(Variable '\$\w+') got invalid value .*?(?:; (.*))?$", re.S
+)
+
+
+def _without_values(message: str) -> str:
+    match = _INVALID_VARIABLE.match(message)
+    if match is None:
+        return message
+    reason = (match[2] or "").split(": ", 1)[0]
+    return f"{match[1]} got an invalid value" + (f"; {reason}" if reason else "")
 
 
 def request_error(message: str, code: str) -> dict[str, Any]:

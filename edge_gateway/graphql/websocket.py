@@ -16,7 +16,11 @@ import logging
 import time
 from typing import Any
 
-from ariadne.asgi.handlers import GraphQLTransportWSHandler, GraphQLWSHandler
+from ariadne.asgi.handlers import (
+    GraphQLHTTPHandler,
+    GraphQLTransportWSHandler,
+    GraphQLWSHandler,
+)
 from ariadne.asgi.handlers.graphql_transport_ws import ClientContext
 from ariadne.exceptions import WebSocketConnectionError
 from graphql import GraphQLError, GraphQLSchema
@@ -37,8 +41,8 @@ from edge_gateway.settings import GraphQLSettings
 
 logger = logging.getLogger(__name__)
 
-IDENTITY = "edge_gateway.identity"
-EXPIRY = "edge_gateway.expiry"
+TOKEN = "edge_gateway.token"
+WATCH = "edge_gateway.auth_watch"
 UNAUTHORIZED = 4401
 TRANSPORT_WS = "graphql-transport-ws"
 LEGACY_WS = "graphql-ws"
@@ -52,15 +56,21 @@ class SubscriptionEndpoint:
         self._legacy = GraphQLWSHandler(
             on_connect=_authenticate_legacy, on_disconnect=_forget, keepalive=20.0
         )
-        for handler in (self._transport, self._legacy):
+        # Queries and mutations sent over a socket run through an HTTP handler.
+        operations = GraphQLHTTPHandler()
+        for handler in (self._transport, self._legacy, operations):
             handler.configure(
                 schema,
                 context_value=_context,
                 validation_rules=_rules(settings),
                 introspection=settings.introspection,
-                logger=logger.name,
+                # Ariadne logs every client mistake with a traceback; our error
+                # formatter logs what is really ours.
+                logger="ariadne",
                 error_formatter=_format_error,
             )
+        self._transport.http_handler = operations
+        self._legacy.http_handler = operations
 
     async def handle(self, websocket: WebSocket) -> None:
         """Serve one socket with the protocol it asked for."""
@@ -108,32 +118,59 @@ async def _accept(websocket: WebSocket, payload: Any) -> None:
         raise UnauthenticatedError(
             'connection_init needs {"Authorization": "Bearer <token>"}'
         )
-    identity = await services.auth.authenticate(bearer_token(authorization))
-    websocket.scope[IDENTITY] = identity
-    if identity.expires_at is not None:
-        delay = max(0.0, identity.expires_at - time.time())
-        websocket.scope[EXPIRY] = asyncio.get_running_loop().call_later(
-            delay, lambda: asyncio.ensure_future(_close_expired(websocket))
-        )
+    token = bearer_token(authorization)
+    identity = await services.auth.authenticate(token)
+    websocket.scope[TOKEN] = token
+    websocket.scope[WATCH] = asyncio.create_task(
+        _close_when_invalid(websocket, services, token, identity),
+        name="websocket-auth",
+    )
 
 
-async def _close_expired(websocket: WebSocket) -> None:
-    # The socket may have closed on its own in the meantime.
-    with contextlib.suppress(RuntimeError):
-        await websocket.close(code=UNAUTHORIZED, reason="the access token expired")
+async def _close_when_invalid(
+    websocket: WebSocket, services: Services, token: str, identity: Identity
+) -> None:
+    """Close the socket once its token stops authenticating.
+
+    That is when it expires, and also when its session ends (logout, a password
+    change), its user is removed or disabled, or its service token is revoked:
+    the token is checked again as often as the directory of users is reloaded.
+    """
+    interval = services.settings.auth.reload_interval_s
+    while True:
+        wait = interval
+        if identity.expires_at is not None:
+            wait = min(wait, max(0.0, identity.expires_at - time.time()))
+        await asyncio.sleep(wait)
+        try:
+            identity = await services.auth.authenticate(token)
+        except UnauthenticatedError as err:
+            # The socket may have closed on its own in the meantime.
+            with contextlib.suppress(RuntimeError):
+                await websocket.close(code=UNAUTHORIZED, reason=_reason(err.message))
+            return
 
 
 async def _forget(websocket: WebSocket) -> None:
-    timer = websocket.scope.pop(EXPIRY, None)
-    if timer is not None:
-        timer.cancel()
+    watch = websocket.scope.pop(WATCH, None)
+    if watch is not None:
+        watch.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watch
 
 
 async def _context(websocket: WebSocket, _: Any) -> RequestContext:
     services: Services = websocket.app.state.services
-    identity: Identity | None = websocket.scope.get(IDENTITY)
-    context = RequestContext(websocket, services, user=identity)
-    caller = identity.subject if identity else f"address:{context.address}"
+    token: str | None = websocket.scope.get(TOKEN)
+    context = RequestContext(websocket, services)
+    if token is not None:
+        # Checked again for each operation: the token may have been revoked since
+        # the socket opened.
+        try:
+            context.user = await services.auth.authenticate(token)
+        except UnauthenticatedError as err:
+            context.auth_error = err
+    caller = context.user.subject if context.user else f"address:{context.address}"
     try:
         await services.auth.rate_limits.operation(caller)
     except RateLimitedError as err:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import sqlite3
@@ -599,3 +600,98 @@ async def test_too_many_operations_are_rate_limited_with_retry_after(client):
         == body["errors"][0]["extensions"]["retryAfter"]
         >= 1
     )
+
+
+async def test_a_burst_of_simultaneous_guesses_is_counted_before_checking(
+    gateway, anonymous
+):
+    """Guesses sent together once all passed the lock-out test before any counted."""
+    query = 'mutation($p: String!) { login(username: "admin", password: $p) { accessToken } }'
+    password = initial_admin_password(gateway.settings)
+    guesses = [f"wrong-guess-{n}" for n in range(11)] + [password]
+
+    answers = await asyncio.gather(
+        *(graphql(anonymous, query, {"p": p}) for p in guesses)
+    )
+
+    codes = [code_of(a) if "errors" in a else "OK" for a in answers]
+    assert codes.count("UNAUTHENTICATED") + codes.count("OK") <= 3
+    assert codes.count("RATE_LIMITED") >= 9
+
+
+async def test_logout_ends_every_access_token_of_the_session(gateway, anonymous):
+    first = await login(anonymous, "admin", initial_admin_password(gateway.settings))
+    refreshed = await graphql(
+        anonymous,
+        "mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken } }",
+        {"t": first["refreshToken"]},
+    )
+    second = refreshed["data"]["refreshToken"]["accessToken"]
+
+    await anonymous.post(
+        "/graphql", json={"query": "mutation { logout }"}, headers=bearer(second)
+    )
+
+    assert code_of(await me(anonymous, first["accessToken"])) == "UNAUTHENTICATED"
+    assert code_of(await me(anonymous, second)) == "UNAUTHENTICATED"
+
+
+async def test_a_password_change_ends_the_users_other_sessions(client, anonymous):
+    user_id = await create_user(client, "shift", "VIEWER")
+    elsewhere = await token_for(anonymous, "shift")
+
+    await graphql(
+        client,
+        'mutation { updateUser(id: "%s", input: {password: "Another-Long-Pass-8"}) { id } }'
+        % user_id,
+    )
+
+    assert code_of(await me(anonymous, elsewhere)) == "UNAUTHENTICATED"
+
+
+async def test_service_tokens_cannot_be_admins(client):
+    answer = await graphql(
+        client, 'mutation { createServiceToken(name: "x", role: ADMIN) { token } }'
+    )
+
+    assert answer["errors"][0]["extensions"]["fields"] == {"role": "not ADMIN"}
+
+
+async def test_invalid_variables_are_not_echoed_back(client):
+    answer = await graphql(
+        client,
+        "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
+        {
+            "i": {
+                "username": "u",
+                "password": "Leaky-Secret-Value-1",
+                "role": "VIEWER",
+                "x": 1,
+            }
+        },
+    )
+    listed = await graphql(
+        client,
+        'mutation($p: String!) { login(username: "admin", password: $p) { accessToken } }',
+        {"p": ["Leaky-Secret-Value-2"]},
+    )
+
+    assert "Leaky-Secret" not in json.dumps(answer) + json.dumps(listed)
+    assert code_of(answer) == code_of(listed) == "BAD_USER_INPUT"
+
+
+async def test_forwarded_for_headers_do_not_choose_the_address(gateway, anonymous):
+    query = (
+        "mutation($p: String!) { login(username: $u, password: $p) { accessToken } }"
+    )
+    headers = {"X-Forwarded-For": "10.9.9.9"}
+
+    await anonymous.post(
+        "/graphql",
+        json={"query": query.replace("$u", '"nobody"'), "variables": {"p": "x"}},
+        headers=headers,
+    )
+
+    with sqlite3.connect(gateway.settings.database_path) as db:
+        payloads = [row[0] for row in db.execute("SELECT payload FROM events")]
+    assert payloads and all('"address": "127.0.0.1"' in p for p in payloads)

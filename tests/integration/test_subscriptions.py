@@ -168,3 +168,59 @@ async def test_subscribers_that_leave_are_forgotten(gateway, client):
             break
         await asyncio.sleep(0.02)
     assert feed.subscriber_count == 0
+
+
+async def test_a_socket_is_closed_when_its_session_ends(gateway, client, anonymous):
+    from tests.conftest import initial_admin_password, login
+
+    session = await login(anonymous, "admin", initial_admin_password(gateway.settings))
+    async with connect(gateway) as ws:
+        await initialise(ws, authorization(session["accessToken"]))
+        await send(ws, {"id": "1", "type": "subscribe", "payload": {"query": STATUS}})
+
+        await anonymous.post(
+            "/graphql",
+            json={"query": "mutation { logout }"},
+            headers=authorization(session["accessToken"]),
+        )
+        with pytest.raises(ConnectionClosed) as closed:
+            await receive(ws, timeout_s=10)
+
+    assert closed.value.rcvd.code == 4401
+
+
+async def test_a_socket_of_a_revoked_service_token_is_closed(gateway, client):
+    from tests.conftest import graphql
+
+    created = await graphql(
+        client,
+        'mutation { createServiceToken(name: "cp") { token serviceToken { id } } }',
+    )
+    token = created["data"]["createServiceToken"]["token"]
+    token_id = created["data"]["createServiceToken"]["serviceToken"]["id"]
+    async with connect(gateway) as ws:
+        await initialise(ws, authorization(token))
+
+        await graphql(
+            client, 'mutation { revokeServiceToken(id: "%s") { id } }' % token_id
+        )
+        with pytest.raises(ConnectionClosed) as closed:
+            await receive(ws, timeout_s=10)
+
+    assert closed.value.rcvd.code == 4401
+
+
+async def test_queries_may_also_travel_over_the_socket(gateway, client):
+    async with connect(gateway) as ws:
+        await initialise(ws, authorization(token_of(client)))
+        await send(
+            ws,
+            {"id": "q", "type": "subscribe", "payload": {"query": "{ me { name } }"}},
+        )
+        answer = await receive(ws)
+
+    assert answer == {
+        "id": "q",
+        "type": "next",
+        "payload": {"data": {"me": {"name": "admin"}}},
+    }

@@ -32,9 +32,10 @@ CREATE TABLE service_tokens (
     revoked_at TEXT
 );
 
--- Access tokens ended by logout before their expiry, kept until they expire.
-CREATE TABLE revoked_access_tokens (
-    jti TEXT PRIMARY KEY,
+-- Sessions (logins) ended before their access tokens expire: by logout, a reused
+-- refresh token or a password change. Kept until those tokens have expired.
+CREATE TABLE revoked_sessions (
+    session_id TEXT PRIMARY KEY,
     expires_at TEXT NOT NULL
 );
 
