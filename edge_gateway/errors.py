@@ -9,6 +9,8 @@
     ├── NotSupportedError             NOT_SUPPORTED
     ├── CameraUnreachableError        CAMERA_UNREACHABLE
     ├── CameraRejectedError           CAMERA_ERROR
+    │   ├── AuthFailedError           AUTH_FAILED
+    │   └── ONVIFFaultError           ONVIF_FAULT
     └── DriverNotInstalledError       DRIVER_NOT_INSTALLED
 
 A driver translates whatever its library raises into one of these with
@@ -91,6 +93,22 @@ class CameraRejectedError(GatewayError):
     """The camera answered, but refused or failed the request."""
 
     code = "CAMERA_ERROR"
+
+
+class AuthFailedError(CameraRejectedError):
+    """The camera refused the credentials it was given."""
+
+    code = "AUTH_FAILED"
+
+
+class ONVIFFaultError(CameraRejectedError):
+    """The camera answered with a SOAP fault; `subcode` is the fault's subcode."""
+
+    code = "ONVIF_FAULT"
+
+    def __init__(self, message: str, subcode: str | None = None) -> None:
+        super().__init__(message, subcode=subcode)
+        self.subcode = subcode
 
 
 class DriverNotInstalledError(GatewayError):

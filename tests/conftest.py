@@ -68,6 +68,9 @@ async def gateway(
     async with serve(app) as url:
         yield Gateway(url, app, settings)
 
+    leaked = [t for t in asyncio.all_tasks() if t.get_name().startswith("camera-")]
+    assert not leaked, f"camera tasks left running: {leaked}"
+
 
 @pytest.fixture
 async def anonymous(gateway: Gateway) -> AsyncIterator[httpx.AsyncClient]:
@@ -147,8 +150,6 @@ class serve:
             for task in asyncio.all_tasks():
                 task.print_stack()
             raise
-        leaked = [t for t in asyncio.all_tasks() if t.get_name().startswith("camera-")]
-        assert not leaked, f"camera tasks left running: {leaked}"
 
 
 async def graphql(

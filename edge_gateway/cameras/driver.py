@@ -146,6 +146,9 @@ class Driver(Generic[SettingsT]):
     def __init__(self, camera: CameraContext, settings: SettingsT) -> None:
         self.camera = camera
         self.settings = settings
+        # How far the camera's clock stands from ours, in seconds (camera minus
+        # gateway), for drivers that can tell; set by `connect`.
+        self.clock_skew_s: float | None = None
 
     @property
     def camera_capabilities(self) -> frozenset[Capability]:

@@ -34,6 +34,7 @@ from edge_gateway.errors import (
     NotFoundError,
     NotSupportedError,
 )
+from edge_gateway.redact import without_credentials
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ class Camera:
     settings: dict[str, Any]
     device_info: DeviceInfo | None
     profiles: tuple[MediaProfile, ...]
+    clock_skew_seconds: float | None
     created_at: str
     updated_at: str
 
@@ -184,6 +186,16 @@ class CameraService:
         )
         return self._view(updated)
 
+    async def stream_uri(self, camera_id: int, profile: str | None) -> str:
+        """A profile's stream URI as it may be shown: without credentials."""
+        driver = await self._driver(camera_id, Capability.STREAM, "streams")
+        if profile is None:
+            profiles = await self._call(driver.profiles())
+            if not profiles:
+                raise NotFoundError(f"camera {camera_id} has no media profile")
+            profile = profiles[0].token
+        return without_credentials(await self._call(driver.stream_uri(profile)))
+
     async def snapshot(self, camera_id: int, profile: str | None = None) -> bytes:
         """A JPEG of what the camera sees now."""
         driver = await self._driver(camera_id, Capability.SNAPSHOT, "snapshots")
@@ -236,8 +248,11 @@ class CameraService:
         if driver_class is not None:
             capabilities = driver_class.capabilities
             settings = public_settings(driver_class.settings_model, record.settings)
+        clock_skew = None
         with contextlib.suppress(CameraUnreachableError):
-            capabilities = self._supervisor.driver(record.id).camera_capabilities
+            driver = self._supervisor.driver(record.id)
+            capabilities = driver.camera_capabilities
+            clock_skew = driver.clock_skew_s
         return Camera(
             id=record.id,
             name=record.name,
@@ -249,6 +264,7 @@ class CameraService:
             settings=settings,
             device_info=state.device_info,
             profiles=state.profiles,
+            clock_skew_seconds=clock_skew,
             created_at=record.created_at,
             updated_at=record.updated_at,
         )

@@ -25,6 +25,7 @@ COST_MAP: dict[str, dict[str, Any]] = {
     },
     "Camera": {
         "ptzStatus": {"complexity": 10},
+        "streamUri": {"complexity": 10},
         "presets": {"complexity": 10},
         "profiles": {"complexity": 2},
     },

@@ -84,7 +84,9 @@ class SimulatedONVIFCamera:
         """The ASGI application serving SOAP and the snapshot."""
         return Starlette(
             routes=[
-                Route("/snapshot.jpg", self.snapshot, methods=["GET"]),
+                # Cameras put their snapshot at paths of their own, and captured
+                # GetSnapshotUri answers name those: any GET is a snapshot.
+                Route("/{path:path}", self.snapshot, methods=["GET"]),
                 Route("/{path:path}", self.soap, methods=["POST"]),
             ]
         )

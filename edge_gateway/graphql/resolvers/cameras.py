@@ -80,6 +80,14 @@ def resolve_snapshot_url(camera: Camera, info: Info) -> str | None:
     return f"/api/cameras/{camera.id}/snapshot.jpg"
 
 
+@camera_type.field("streamUri")
+async def resolve_stream_uri(
+    camera: Camera, info: Info, profile: str | None = None
+) -> str:
+    """A profile's stream URI, credentials left out."""
+    return await services(info).cameras.stream_uri(camera.id, profile)
+
+
 @camera_type.field("ptzStatus")
 async def resolve_ptz_status(camera: Camera, info: Info) -> PTZStatus:
     """Where the camera's PTZ head stands."""

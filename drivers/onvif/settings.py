@@ -1,0 +1,16 @@
+"""What the ONVIF driver needs to reach a camera."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+
+class ONVIFSettings(BaseModel):
+    """The camera's device service address and its credentials."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    host: str = Field(min_length=1, max_length=253, description="address or name")
+    port: int = Field(default=80, ge=1, le=65535)
+    username: str = Field(default="", max_length=128)
+    password: SecretStr = Field(default=SecretStr(""), max_length=256)

@@ -1,0 +1,139 @@
+"""The ONVIF driver through the gateway, against a simulator for each captured device.
+
+What the gateway reports is checked against values the test reads from the capture
+files themselves.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+from xml.etree import ElementTree
+
+import httpx
+import pytest
+
+from edge_gateway.simulator.camera import SimulatedONVIFCamera, SimulatorOptions
+from tests.conftest import add_camera, graphql, serve, wait_for_status
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "onvif"
+DEVICES = sorted(p.parent for p in FIXTURES.glob("*/*/device.GetDeviceInformation.xml"))
+PASSWORD = "p@ss:w/rd#1%"
+CAMERA = """query($id: ID!) { camera(id: $id) {
+    status lastError capabilities clockSkewSeconds
+    deviceInfo { manufacturer model firmwareVersion serialNumber }
+    profiles { token name encoding width height } streamUri } }"""
+
+
+def captured(path: Path, name: str) -> list[str]:
+    root = ElementTree.parse(path).getroot()
+    return [
+        (e.text or "").strip() for e in root.iter() if e.tag.rsplit("}", 1)[-1] == name
+    ]
+
+
+def captured_tokens(folder: Path) -> list[str]:
+    for name in ("media.GetProfiles.xml", "media1.GetProfiles.xml"):
+        path = folder / name
+        if path.exists():
+            root = ElementTree.parse(path).getroot()
+            return [
+                e.get("token", "") for e in root.iter() if e.tag.endswith("}Profiles")
+            ]
+    return []
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(params=DEVICES, ids=lambda p: p.name)
+async def simulated(request: pytest.FixtureRequest) -> AsyncIterator[tuple[Path, int]]:
+    """A simulator answering as one captured device, with an awkward password."""
+    port = free_port()
+    options = SimulatorOptions(profile=request.param, port=port, password=PASSWORD)
+    async with serve(SimulatedONVIFCamera(options).app(), port=port):
+        yield request.param, port
+
+
+async def add_onvif(
+    client: httpx.AsyncClient, port: int, password: str = PASSWORD
+) -> str:
+    camera = await add_camera(
+        client,
+        "Gate",
+        "onvif",
+        host="127.0.0.1",
+        port=port,
+        username="admin",
+        password=password,
+    )
+    return str(camera["id"])
+
+
+async def test_the_gateway_reports_what_the_captured_camera_says(client, simulated):
+    folder, port = simulated
+    camera_id = await add_onvif(client, port)
+
+    await wait_for_status(client, camera_id, "ONLINE", timeout_s=15)
+    camera = (await graphql(client, CAMERA, {"id": camera_id}))["data"]["camera"]
+
+    info_file = folder / "device.GetDeviceInformation.xml"
+    info = camera["deviceInfo"]
+    assert info["manufacturer"] == (captured(info_file, "Manufacturer")[0] or None)
+    assert info["model"] == captured(info_file, "Model")[0]
+    assert info["firmwareVersion"] == captured(info_file, "FirmwareVersion")[0]
+    assert info["serialNumber"] == captured(info_file, "SerialNumber")[0]
+    assert [p["token"] for p in camera["profiles"]] == captured_tokens(folder)
+    assert abs(camera["clockSkewSeconds"]) < 5
+    has_stream_uri = any(
+        (folder / f"{s}.GetStreamUri.xml").exists() for s in ("media", "media1")
+    )
+    if camera["profiles"] and has_stream_uri:
+        assert "STREAM" in camera["capabilities"]
+        assert camera["streamUri"].startswith("rtsp://127.0.0.1:")
+        assert "@" not in camera["streamUri"]
+    elif camera["profiles"]:
+        assert camera["streamUri"] is None
+    if (folder / "ptz.GetNodes.xml").exists() or (
+        folder / "ptz.GetStatus.xml"
+    ).exists():
+        assert "PTZ" in camera["capabilities"] or not camera["profiles"]
+
+
+async def test_snapshots_come_through_the_cameras_snapshot_uri(client, simulated):
+    folder, port = simulated
+    camera_id = await add_onvif(client, port)
+    await wait_for_status(client, camera_id, "ONLINE", timeout_s=15)
+    capabilities = (await graphql(client, CAMERA, {"id": camera_id}))["data"]["camera"][
+        "capabilities"
+    ]
+    if "SNAPSHOT" not in capabilities:
+        pytest.skip(f"{folder.name} gives no snapshot URI")
+
+    response = await client.get(f"/api/cameras/{camera_id}/snapshot.jpg")
+
+    assert response.status_code == 200
+    assert response.content[:2] == b"\xff\xd8"
+
+
+async def test_a_wrong_password_puts_the_camera_in_error(client, simulated):
+    _, port = simulated
+    camera_id = await add_onvif(client, port, password="wrong")
+
+    camera = await wait_for_status(client, camera_id, "ERROR", timeout_s=15)
+
+    assert "refused the credentials" in camera["lastError"]
+    assert "wrong" not in camera["lastError"]
+
+
+async def test_a_camera_that_is_not_there_is_offline(client):
+    camera_id = await add_onvif(client, free_port())
+
+    camera = await wait_for_status(client, camera_id, "OFFLINE", timeout_s=15)
+
+    assert "did not answer" in camera["lastError"]
