@@ -1,0 +1,125 @@
+"""Cameras that misbehave the way real ones do, each with one fault."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from edge_gateway.simulator.camera import SimulatedONVIFCamera, SimulatorOptions
+from tests.conftest import add_camera, graphql, serve, wait_for_status
+from tests.integration.test_onvif_driver import FIXTURES, free_port
+
+HIKVISION = FIXTURES / "hikvision" / "hikvision-ds-2cd2012-i"
+REPO = Path(__file__).resolve().parents[2]
+
+
+async def add_onvif(client, port: int) -> str:
+    camera = await add_camera(
+        client,
+        "Quirky",
+        "onvif",
+        host="127.0.0.1",
+        port=port,
+        username="admin",
+        password="admin",
+    )
+    return str(camera["id"])
+
+
+async def test_a_camera_six_months_behind_works_and_shows_its_skew(client):
+    port = free_port()
+    behind = timedelta(days=182)
+    options = SimulatorOptions(profile=HIKVISION, port=port, clock_offset=-behind)
+    async with serve(SimulatedONVIFCamera(options).app(), port=port):
+        camera_id = await add_onvif(client, port)
+        await wait_for_status(client, camera_id, "ONLINE", timeout_s=15)
+        answer = await graphql(
+            client, '{ camera(id: "%s") { clockSkewSeconds } }' % camera_id
+        )
+
+    skew = answer["data"]["camera"]["clockSkewSeconds"]
+    assert abs(skew + behind.total_seconds()) < 5
+
+
+@pytest.fixture
+async def silent_camera() -> AsyncIterator[int]:
+    """A host that accepts the connection and never says a word."""
+
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read(-1)
+        writer.close()
+
+    server = await asyncio.start_server(hold, "127.0.0.1", 0)
+    async with server:
+        yield server.sockets[0].getsockname()[1]
+
+
+async def test_a_camera_that_never_answers_goes_offline(client, silent_camera):
+    camera_id = await add_onvif(client, silent_camera)
+
+    camera = await wait_for_status(client, camera_id, "OFFLINE", timeout_s=20)
+
+    assert "answer" in camera["lastError"]
+    assert (await client.get("/healthz")).status_code == 200
+
+
+@pytest.fixture
+async def garbage_camera() -> AsyncIterator[int]:
+    """An HTTP server that answers every request with a web page, not SOAP."""
+
+    async def answer(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        body = b"<html><body>Login required</body></html>"
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n"
+            b"Connection: close\r\n\r\n%s" % (len(body), body)
+        )
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    async with server:
+        yield server.sockets[0].getsockname()[1]
+
+
+async def test_a_camera_answering_garbage_is_in_error(client, garbage_camera):
+    camera_id = await add_onvif(client, garbage_camera)
+
+    camera = await wait_for_status(client, camera_id, "ERROR", timeout_s=20)
+
+    assert camera["lastError"]
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="needs unshare(1)")
+def test_xaddrs_naming_a_lan_behind_nat_are_reached_through_the_address_used():
+    """Runs in a network namespace the test makes, so a wrong turn cannot leave."""
+    script = f"ip link set lo up && exec {sys.executable} -m tests.netns.nat_camera {HIKVISION}"
+
+    result = subprocess.run(
+        ["unshare", "-n", "sh", "-c", script],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if result.returncode != 0 and "unshare failed" in result.stderr:
+        pytest.skip(f"cannot make a network namespace here: {result.stderr.strip()}")
+
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["model"] == "DS-2CD2012-I"
+    assert report["xaddrs"] and all(
+        x.startswith("http://127.0.0.1:") for x in report["xaddrs"]
+    )
+    assert report["stream"].startswith("rtsp://admin:admin@127.0.0.1:")
+    assert report["snapshot"] > 1000
