@@ -223,7 +223,8 @@ async def test_several_operations_need_an_operation_name(client: httpx.AsyncClie
     assert named.json() == {
         "data": {
             "drivers": [
-                {"name": n} for n in ["simulated", "test-hanging", "test-snapshot-only"]
+                {"name": n}
+                for n in ["onvif", "simulated", "test-hanging", "test-snapshot-only"]
             ]
         }
     }
