@@ -22,6 +22,8 @@ from starlette.routing import Route
 from drivers.simulated.scene import render_jpeg
 from edge_gateway.cameras.driver import PTZVector
 from edge_gateway.simulator.profile import CaptureProfile, rewrite_addresses
+from edge_gateway.simulator.ptz import OPERATIONS as PTZ_OPERATIONS
+from edge_gateway.simulator.ptz import PTZService
 from edge_gateway.simulator.soap import (
     SOAPError,
     check_token,
@@ -72,8 +74,14 @@ class SimulatedONVIFCamera:
     options: SimulatorOptions
     profile: CaptureProfile = field(init=False)
 
+    ptz: PTZService = field(init=False)
+    has_ptz: bool = field(init=False)
+
     def __post_init__(self) -> None:
         self.profile = CaptureProfile(self.options.profile)
+        self.ptz = PTZService()
+        # Only a camera whose captures show a PTZ service has a head to move.
+        self.has_ptz = any(op.startswith("ptz.") for op in self.profile.operations())
 
     @property
     def now(self) -> datetime:
@@ -105,7 +113,10 @@ class SimulatedONVIFCamera:
                 check_token(
                     parsed.token, self.options.username, self.options.password, self.now
                 )
-            xml = self._answer(service, parsed.operation)
+            if service == "ptz" and self.has_ptz and parsed.operation in PTZ_OPERATIONS:
+                xml = self.ptz.answer(parsed.operation, parsed.body)
+            else:
+                xml = self._answer(service, parsed.operation)
         except SOAPError as err:
             logger.debug("simulator: %s refused: %s", request.url.path, err.reason)
             return _fault_response(err)

@@ -137,3 +137,65 @@ async def test_a_camera_that_is_not_there_is_offline(client):
     camera = await wait_for_status(client, camera_id, "OFFLINE", timeout_s=15)
 
     assert "did not answer" in camera["lastError"]
+
+
+async def test_ptz_moves_and_presets_reach_the_camera(client):
+    port = free_port()
+    dome = FIXTURES / "hikvision" / "hikvision-ds-2df7276-ael"
+    options = SimulatorOptions(profile=dome, port=port, password=PASSWORD)
+    async with serve(SimulatedONVIFCamera(options).app(), port=port):
+        cid = await add_onvif(client, port)
+        await wait_for_status(client, cid, "ONLINE", timeout_s=15)
+        status = "{ position { pan tilt zoom } isMoving }"
+
+        moved = await graphql(
+            client,
+            f'mutation {{ ptzMove(cameraId: "{cid}", pan: 0.25, tilt: -0.5, zoom: 0.5, mode: ABSOLUTE) {status} }}',
+        )
+        preset = await graphql(
+            client,
+            f'mutation {{ setPreset(cameraId: "{cid}", name: "Gate") {{ token }} }}',
+        )
+        await graphql(
+            client, f'mutation {{ ptzMove(cameraId: "{cid}", pan: 1) {status} }}'
+        )
+        stopped = await graphql(
+            client, f'mutation {{ ptzStop(cameraId: "{cid}") {status} }}'
+        )
+        token = preset["data"]["setPreset"]["token"]
+        back = await graphql(
+            client,
+            f'mutation {{ gotoPreset(cameraId: "{cid}", token: "{token}") {status} }}',
+        )
+        presets = await graphql(
+            client, f'{{ camera(id: "{cid}") {{ presets {{ name }} }} }}'
+        )
+
+    assert moved["data"]["ptzMove"]["position"] == {
+        "pan": 0.25,
+        "tilt": -0.5,
+        "zoom": 0.5,
+    }
+    assert stopped["data"]["ptzStop"]["isMoving"] is False
+    assert stopped["data"]["ptzStop"]["position"]["pan"] > 0.25
+    assert back["data"]["gotoPreset"]["position"] == {
+        "pan": 0.25,
+        "tilt": -0.5,
+        "zoom": 0.5,
+    }
+    assert presets["data"]["camera"]["presets"] == [{"name": "Gate"}]
+
+
+async def test_ptz_on_a_camera_without_a_ptz_service_is_not_supported(client):
+    port = free_port()
+    fixed = FIXTURES / "hikvision" / "hikvision-ds-2cd2012-i"
+    options = SimulatorOptions(profile=fixed, port=port, password=PASSWORD)
+    async with serve(SimulatedONVIFCamera(options).app(), port=port):
+        cid = await add_onvif(client, port)
+        await wait_for_status(client, cid, "ONLINE", timeout_s=15)
+
+        answer = await graphql(
+            client, f'mutation {{ ptzStop(cameraId: "{cid}") {{ isMoving }} }}'
+        )
+
+    assert answer["errors"][0]["extensions"]["code"] == "NOT_SUPPORTED"
