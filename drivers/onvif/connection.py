@@ -16,6 +16,7 @@ from onvif import ONVIFCamera
 
 from drivers.onvif.errors import translated
 from drivers.onvif.settings import ONVIFSettings
+from drivers.onvif.transport import DigestONVIFCamera
 from edge_gateway.errors import AuthFailedError
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ class Session:
 async def open_session(settings: ONVIFSettings, name: str) -> Session:
     """Connect, compensate the clock, and list the camera's services."""
     password = settings.password.get_secret_value()
-    camera = ONVIFCamera(
+    camera = DigestONVIFCamera(
         settings.host, settings.port, settings.username, password, adjust_time=True
     )
     try:

@@ -21,6 +21,7 @@ from starlette.routing import Route
 
 from drivers.simulated.scene import render_jpeg
 from edge_gateway.cameras.driver import PTZVector
+from edge_gateway.simulator.digest import DigestChallenger
 from edge_gateway.simulator.profile import CaptureProfile, rewrite_addresses
 from edge_gateway.simulator.ptz import OPERATIONS as PTZ_OPERATIONS
 from edge_gateway.simulator.ptz import PTZService
@@ -65,6 +66,9 @@ class SimulatorOptions:
     port: int = 0
     rtsp_port: int | None = None
     rewrite_addresses: bool = True
+    # Want HTTP digest on SOAP, as many Profile T cameras do, instead of
+    # WS-Security; a request without it gets 401 and an HTML page.
+    digest_only: bool = False
 
 
 @dataclass
@@ -77,8 +81,11 @@ class SimulatedONVIFCamera:
     ptz: PTZService = field(init=False)
     has_ptz: bool = field(init=False)
 
+    digest: DigestChallenger = field(init=False)
+
     def __post_init__(self) -> None:
         self.profile = CaptureProfile(self.options.profile)
+        self.digest = DigestChallenger(self.options.username, self.options.password)
         self.ptz = PTZService()
         # Only a camera whose captures show a PTZ service has a head to move.
         self.has_ptz = any(op.startswith("ptz.") for op in self.profile.operations())
@@ -109,7 +116,13 @@ class SimulatedONVIFCamera:
         try:
             parsed = parse_request(body)
             service = SERVICE_BY_NAMESPACE.get(_namespace(parsed.body.tag), "device")
-            if parsed.operation not in UNAUTHENTICATED_OPERATIONS:
+            if parsed.operation in UNAUTHENTICATED_OPERATIONS:
+                pass
+            elif self.options.digest_only:
+                authorization = request.headers.get("authorization")
+                if not self.digest.is_valid(authorization, request.method):
+                    return self._digest_challenge()
+            else:
                 check_token(
                     parsed.token, self.options.username, self.options.password, self.now
                 )
@@ -121,6 +134,14 @@ class SimulatedONVIFCamera:
             logger.debug("simulator: %s refused: %s", request.url.path, err.reason)
             return _fault_response(err)
         return Response(xml, media_type=SOAP_MEDIA_TYPE)
+
+    def _digest_challenge(self) -> Response:
+        return Response(
+            "<html><body><h1>401 Unauthorized</h1></body></html>",
+            status_code=401,
+            media_type="text/html",
+            headers={"WWW-Authenticate": self.digest.challenge()},
+        )
 
     async def snapshot(self, request: Request) -> Response:
         """A JPEG of the simulated scene."""

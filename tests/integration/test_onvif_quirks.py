@@ -123,3 +123,29 @@ def test_xaddrs_naming_a_lan_behind_nat_are_reached_through_the_address_used():
     )
     assert report["stream"].startswith("rtsp://admin:admin@127.0.0.1:")
     assert report["snapshot"] > 1000
+
+
+async def test_a_camera_wanting_http_digest_on_soap_is_driven(client):
+    port = free_port()
+    options = SimulatorOptions(profile=HIKVISION, port=port, digest_only=True)
+    async with serve(SimulatedONVIFCamera(options).app(), port=port):
+        camera_id = await add_onvif(client, port)
+        camera = await wait_for_status(client, camera_id, "ONLINE", timeout_s=15)
+        answer = await graphql(
+            client, '{ camera(id: "%s") { deviceInfo { model } } }' % camera_id
+        )
+
+    assert camera["lastError"] is None
+    assert answer["data"]["camera"]["deviceInfo"]["model"] == "DS-2CD2012-I"
+
+
+async def test_a_digest_camera_with_the_wrong_password_is_in_error(client):
+    port = free_port()
+    options = SimulatorOptions(
+        profile=HIKVISION, port=port, digest_only=True, password="other"
+    )
+    async with serve(SimulatedONVIFCamera(options).app(), port=port):
+        camera_id = await add_onvif(client, port)
+        camera = await wait_for_status(client, camera_id, "ERROR", timeout_s=15)
+
+    assert camera["lastError"]
