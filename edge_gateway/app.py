@@ -27,6 +27,8 @@ from edge_gateway.cameras.service import CameraService
 from edge_gateway.cameras.supervisor import Supervisor
 from edge_gateway.db import Database
 from edge_gateway.db.cameras import CameraStore
+from edge_gateway.db.discovered import DiscoveredStore
+from edge_gateway.discovery.service import DiscoveryService
 from edge_gateway.errors import GatewayError
 from edge_gateway.graphql.context import RequestContext, authenticated_context
 from edge_gateway.graphql.documents import DocumentCache
@@ -141,7 +143,8 @@ async def start_services(settings: Settings, registry: DriverRegistry) -> Servic
         await auth.directory.stop_watching()
         await database.close()
         raise
-    return Services(settings, database, supervisor, cameras, auth)
+    discovery = DiscoveryService(settings.discovery, DiscoveredStore(database), cameras)
+    return Services(settings, database, supervisor, cameras, auth, discovery)
 
 
 async def stop_services(services: Services) -> None:

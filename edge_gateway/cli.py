@@ -46,7 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
     check = commands.add_parser("check-config", help="report every invalid setting")
     check.set_defaults(run=_check_config)
-    for command in (serve, check):
+    discover = commands.add_parser("discover", help="probe for cameras and list them")
+    discover.set_defaults(run=_discover)
+    for command in (serve, check, discover):
         command.add_argument(
             "--config", type=Path, metavar="FILE", help="TOML settings file"
         )
@@ -108,6 +110,35 @@ def _check_config(args: argparse.Namespace) -> int:
     if settings is None:
         return EXIT_CONFIG
     print(f"configuration is valid ({args.config or 'embedded defaults'})")
+    return 0
+
+
+def _discover(args: argparse.Namespace) -> int:
+    settings = _settings_or_report(args.config)
+    if settings is None:
+        return EXIT_CONFIG
+
+    import asyncio
+
+    from edge_gateway.discovery.scopes import read_scopes
+    from edge_gateway.discovery.wsdiscovery import probe
+
+    found = asyncio.run(
+        probe(
+            settings.discovery.hosts(),
+            multicast=settings.discovery.multicast,
+            timeout_s=settings.discovery.probe_timeout_s,
+            rate_per_s=settings.discovery.probe_rate_per_s,
+        )
+    )
+    unique = {match.endpoint_reference: match for match in found}
+    for match in unique.values():
+        info = read_scopes(match.scopes)
+        print(
+            f"{match.source}\t{info.name or '-'}\t{info.hardware or '-'}\t"
+            f"{' '.join(match.xaddrs)}\t{match.endpoint_reference}"
+        )
+    print(f"{len(unique)} device(s) answered", file=sys.stderr)
     return 0
 
 

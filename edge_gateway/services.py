@@ -8,6 +8,7 @@ from edge_gateway.auth.service import AuthService
 from edge_gateway.cameras.service import CameraService
 from edge_gateway.cameras.supervisor import Supervisor
 from edge_gateway.db import Database
+from edge_gateway.discovery.service import DiscoveryService
 from edge_gateway.settings import Settings
 
 
@@ -20,3 +21,4 @@ class Services:
     supervisor: Supervisor
     cameras: CameraService
     auth: AuthService
+    discovery: DiscoveryService

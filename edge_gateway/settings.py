@@ -95,6 +95,52 @@ class AuthSettings(_Section):
         return value
 
 
+class DiscoverySettings(_Section):
+    """Where the gateway looks for cameras.
+
+    The defaults keep every probe on this machine; a site's configuration turns
+    multicast on and lists the LAN ranges to probe one host at a time.
+    """
+
+    multicast: bool = False
+    unicast_targets: list[str] = Field(default_factory=lambda: ["127.0.0.1"])
+    probe_timeout_s: float = Field(default=2.0, gt=0, le=60)
+    probe_rate_per_s: float = Field(default=200.0, gt=0, le=5000)
+    max_targets: int = Field(default=4096, ge=1, le=65536)
+
+    @field_validator("unicast_targets")
+    @classmethod
+    def _are_hosts_or_ranges(cls, targets: list[str]) -> list[str]:
+        import ipaddress
+
+        for target in targets:
+            try:
+                ipaddress.ip_network(target, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{target!r} is not an address or CIDR range"
+                ) from None
+        return targets
+
+    def hosts(self) -> list[str]:
+        """Every host the unicast targets name, in order, without repeats."""
+        import ipaddress
+
+        seen: dict[str, None] = {}
+        for target in self.unicast_targets:
+            network = ipaddress.ip_network(target, strict=False)
+            hosts = (
+                [network.network_address]
+                if network.num_addresses == 1
+                else network.hosts()
+            )
+            for host in hosts:
+                seen.setdefault(str(host))
+                if len(seen) >= self.max_targets:
+                    return list(seen)
+        return list(seen)
+
+
 class CameraSeed(_Section):
     """A camera the configuration provides; added at start unless one has its name."""
 
@@ -125,6 +171,7 @@ class Settings(BaseSettings):
         default_factory=CameraSupervisionSettings
     )
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    discovery: DiscoverySettings = Field(default_factory=DiscoverySettings)
     cameras: list[CameraSeed] = Field(default_factory=_default_cameras)
 
     @field_validator("state_dir")

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from defusedxml import ElementTree
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -22,6 +24,7 @@ from starlette.routing import Route
 from drivers.simulated.scene import render_jpeg
 from edge_gateway.cameras.driver import PTZVector
 from edge_gateway.simulator.digest import DigestChallenger
+from edge_gateway.simulator.discovery import ProbeResponder
 from edge_gateway.simulator.profile import CaptureProfile, rewrite_addresses
 from edge_gateway.simulator.ptz import OPERATIONS as PTZ_OPERATIONS
 from edge_gateway.simulator.ptz import PTZService
@@ -94,6 +97,29 @@ class SimulatedONVIFCamera:
     def now(self) -> datetime:
         """The camera's clock, offset from the true time as configured."""
         return datetime.now(UTC) + self.options.clock_offset
+
+    def scopes(self) -> list[str]:
+        """The camera's scope URIs, from its GetScopes capture."""
+        capture = self.profile.find("device", "GetScopes")
+        if capture is None:
+            return []
+        root = ElementTree.fromstring(capture.xml.encode())
+        return [
+            (node.text or "").strip()
+            for node in root.iter()
+            if node.tag.endswith("}ScopeItem") and node.text
+        ]
+
+    async def start_discovery(self, port: int = 3702) -> asyncio.DatagramTransport:
+        """Answer WS-Discovery probes sent to the camera's host on `port`."""
+        options = self.options
+        endpoint = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, str(options.profile))}"
+        xaddr = f"http://{options.host}:{options.port}/onvif/device_service"
+        responder = ProbeResponder(endpoint, xaddr, self.scopes())
+        transport, _ = await asyncio.get_running_loop().create_datagram_endpoint(
+            lambda: responder, local_addr=(options.host, port)
+        )
+        return transport
 
     def app(self) -> Starlette:
         """The ASGI application serving SOAP and the snapshot."""

@@ -1,10 +1,17 @@
 """Resolvers, one module per domain; each is thin: parse, call the domain, shape."""
 
-from edge_gateway.graphql.resolvers import auth, cameras, drivers, subscriptions
+from edge_gateway.graphql.resolvers import (
+    auth,
+    cameras,
+    discovery,
+    drivers,
+    subscriptions,
+)
 
 BINDABLES = [
     *auth.BINDABLES,
     *cameras.BINDABLES,
+    *discovery.BINDABLES,
     *drivers.BINDABLES,
     *subscriptions.BINDABLES,
 ]

@@ -1,0 +1,1 @@
+"""Finding cameras on the network: WS-Discovery probes, merged into one list."""
