@@ -28,6 +28,7 @@ from edge_gateway.cameras.supervisor import Supervisor
 from edge_gateway.db import Database
 from edge_gateway.db.cameras import CameraStore
 from edge_gateway.db.discovered import DiscoveredStore
+from edge_gateway.discovery.mdns import GatewayAdvertiser
 from edge_gateway.discovery.service import DiscoveryService
 from edge_gateway.errors import GatewayError
 from edge_gateway.graphql.context import RequestContext, authenticated_context
@@ -59,6 +60,11 @@ def create_app(settings: Settings, registry: DriverRegistry | None = None) -> Fa
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = await start_services(settings, registry)
         app.state.services = services
+        advertiser = GatewayAdvertiser(
+            settings.discovery.mdns_interfaces, settings.server.port
+        )
+        if settings.discovery.mdns_advertise:
+            await advertiser.start()
         # Everything built so far lives as long as the process; leaving it out of
         # the collector's generations keeps collection pauses short under load.
         gc.collect()
@@ -67,6 +73,7 @@ def create_app(settings: Settings, registry: DriverRegistry | None = None) -> Fa
         try:
             yield
         finally:
+            await advertiser.stop()
             await stop_services(services)
 
     app = FastAPI(

@@ -107,6 +107,16 @@ class DiscoverySettings(_Section):
     probe_timeout_s: float = Field(default=2.0, gt=0, le=60)
     probe_rate_per_s: float = Field(default=200.0, gt=0, le=5000)
     max_targets: int = Field(default=4096, ge=1, le=65536)
+    mdns_advertise: bool = True
+    mdns_browse: bool = True
+    mdns_interfaces: list[str] = Field(default_factory=lambda: ["127.0.0.1"])
+    mdns_service_types: list[str] = Field(
+        default_factory=lambda: [
+            "_onvif._tcp.local.",
+            "_rtsp._tcp.local.",
+            "_axis-video._tcp.local.",
+        ]
+    )
 
     @field_validator("unicast_targets")
     @classmethod

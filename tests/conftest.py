@@ -16,7 +16,11 @@ from fastapi import FastAPI
 
 from edge_gateway.app import create_app
 from edge_gateway.cameras.registry import DriverRegistry
-from edge_gateway.settings import CameraSupervisionSettings, Settings
+from edge_gateway.settings import (
+    CameraSupervisionSettings,
+    DiscoverySettings,
+    Settings,
+)
 from tests.drivers import TEST_DRIVERS
 
 # Supervision fast enough that a test sees a camera drop and come back in a second.
@@ -47,7 +51,13 @@ def state_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def settings(state_dir: Path) -> Settings:
     """Settings for a gateway with no cameras and fast supervision."""
-    return Settings(state_dir=state_dir, cameras=[], supervision=FAST_SUPERVISION)
+    return Settings(
+        state_dir=state_dir,
+        cameras=[],
+        supervision=FAST_SUPERVISION,
+        # mDNS is multicast: tested only inside network namespaces of its own.
+        discovery=DiscoverySettings(mdns_advertise=False, mdns_browse=False),
+    )
 
 
 @pytest.fixture

@@ -5,12 +5,13 @@ from __future__ import annotations
 import ipaddress
 import logging
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from edge_gateway.cameras.service import Camera, CameraService
 from edge_gateway.db.discovered import DiscoveredRecord, DiscoveredStore
+from edge_gateway.discovery.mdns import MDNSService, browse
 from edge_gateway.discovery.scopes import read_scopes
-from edge_gateway.discovery.wsdiscovery import probe
+from edge_gateway.discovery.wsdiscovery import ProbeMatch, probe
 from edge_gateway.errors import BadUserInputError, NotFoundError
 from edge_gateway.settings import DiscoverySettings
 
@@ -61,10 +62,41 @@ class DiscoveryService:
             timeout_s=self._settings.probe_timeout_s,
             rate_per_s=self._settings.probe_rate_per_s,
         )
+        if self._settings.mdns_browse:
+            matches += await self._browse_mdns(matches)
         for match in matches:
             await self._store.merge(match)
         logger.info("discovery: %s answers", len(matches))
         return await self.devices()
+
+    async def _browse_mdns(self, probed: list[ProbeMatch]) -> list[ProbeMatch]:
+        # A camera that answered the probe and also announces itself over mDNS is
+        # one device: its mDNS entry is dropped when it names an address and port
+        # the probe already listed.
+        known = {_host_port(x) for match in probed for x in match.xaddrs}
+        known |= {
+            _host_port(x) for record in await self._store.all() for x in record.xaddrs
+        }
+        services = await browse(
+            self._settings.mdns_service_types,
+            self._settings.mdns_interfaces,
+            self._settings.probe_timeout_s,
+        )
+        found = []
+        for service in services:
+            xaddrs = tuple(_mdns_address(service, a) for a in service.addresses)
+            if not xaddrs or any(_host_port(x) in known for x in xaddrs):
+                continue
+            found.append(
+                ProbeMatch(
+                    endpoint_reference=f"mdns:{service.service_type}{service.name}",
+                    types=(service.service_type,),
+                    scopes=(f"onvif://www.onvif.org/name/{quote(service.name)}",),
+                    xaddrs=xaddrs,
+                    source=service.addresses[0],
+                )
+            )
+        return found
 
     async def devices(self) -> list[DiscoveredDevice]:
         """Every device discovered so far."""
@@ -114,6 +146,22 @@ def _device(record: DiscoveredRecord) -> DiscoveredDevice:
         last_seen_at=record.last_seen_at,
         camera_id=record.camera_id,
     )
+
+
+def _mdns_address(service: MDNSService, address: str) -> str:
+    if service.service_type.startswith("_onvif."):
+        return f"http://{address}:{service.port}/onvif/device_service"
+    if service.service_type.startswith("_rtsp."):
+        return f"rtsp://{address}:{service.port}/{service.properties.get('path', '')}"
+    return f"http://{address}:{service.port}/"
+
+
+def _host_port(xaddr: str) -> tuple[str | None, int | None]:
+    try:
+        parts = urlsplit(xaddr)
+        return parts.hostname, parts.port or (80 if parts.scheme == "http" else None)
+    except ValueError:
+        return None, None
 
 
 def _is_reachable(xaddr: str, source: str) -> bool:

@@ -20,9 +20,12 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from zeroconf import IPVersion
+from zeroconf.asyncio import AsyncZeroconf
 
 from drivers.simulated.scene import render_jpeg
 from edge_gateway.cameras.driver import PTZVector
+from edge_gateway.discovery.mdns import service_info
 from edge_gateway.simulator.digest import DigestChallenger
 from edge_gateway.simulator.discovery import ProbeResponder
 from edge_gateway.simulator.profile import CaptureProfile, rewrite_addresses
@@ -120,6 +123,20 @@ class SimulatedONVIFCamera:
             lambda: responder, local_addr=(options.host, port)
         )
         return transport
+
+    async def start_mdns(self) -> AsyncZeroconf:
+        """Announce the camera as `_onvif._tcp` on its host's interface."""
+        options = self.options
+        zeroconf = AsyncZeroconf(interfaces=[options.host], ip_version=IPVersion.V4Only)
+        info = service_info(
+            "_onvif._tcp.local.",
+            f"Simulated {options.profile.name}",
+            [options.host],
+            options.port,
+            {"path": "/onvif/device_service"},
+        )
+        await zeroconf.async_register_service(info, allow_name_change=True)
+        return zeroconf
 
     def app(self) -> Starlette:
         """The ASGI application serving SOAP and the snapshot."""

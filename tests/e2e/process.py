@@ -31,7 +31,12 @@ def free_port() -> int:
 def clean_environment(**extra: str) -> dict[str, str]:
     """This process's environment without EDGE_GATEWAY_ variables, plus `extra`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("EDGE_GATEWAY_")}
-    return env | extra
+    # mDNS is multicast: the gateways these tests run stay silent.
+    quiet = {
+        "EDGE_GATEWAY_DISCOVERY__MDNS_ADVERTISE": "false",
+        "EDGE_GATEWAY_DISCOVERY__MDNS_BROWSE": "false",
+    }
+    return env | quiet | extra
 
 
 @dataclass

@@ -113,3 +113,35 @@ async def test_run_discovery_then_adopt_makes_a_camera(client):
     assert listed["data"]["discoveredDevices"] == [
         {"isAdopted": True, "cameraId": adopted["data"]["adoptDevice"]["id"]}
     ]
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="needs unshare(1)")
+def test_the_gateway_and_cameras_are_found_over_mdns():
+    """Runs in a network namespace the test makes, with multicast on its loopback."""
+    script = (
+        "ip link set lo up && ip link set lo multicast on && "
+        "ip route add 224.0.0.0/4 dev lo && "
+        f"exec {sys.executable} -m tests.netns.mdns {HIKVISION}"
+    )
+
+    result = subprocess.run(
+        ["unshare", "-n", "sh", "-c", script],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if result.returncode != 0 and "unshare failed" in result.stderr:
+        pytest.skip(f"cannot make a network namespace here: {result.stderr.strip()}")
+
+    assert result.returncode == 0, result.stderr
+    found = {
+        d["type"]: d for d in (json.loads(line) for line in result.stdout.splitlines())
+    }
+    assert found["_edge-gateway._tcp.local."] == {
+        "type": "_edge-gateway._tcp.local.",
+        "addresses": ["127.0.0.1"],
+        "port": 8080,
+        "path": "/graphql",
+    }
+    assert found["_onvif._tcp.local."]["port"] == 8000
