@@ -35,6 +35,11 @@ LIBRARIES = (
     "argon2",
     "limits.aio.strategies",
     "multipart",
+    "onvif",
+    "zeep",
+    "aiohttp",
+    "defusedxml.ElementTree",
+    "zeroconf.asyncio",
 )
 MAX_IDLE_S = 600.0
 
