@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 TOKEN = "edge_gateway.token"
 WATCH = "edge_gateway.auth_watch"
 UNAUTHORIZED = 4401
+MIN_RECHECK_S = 0.2
 TRANSPORT_WS = "graphql-transport-ws"
 LEGACY_WS = "graphql-ws"
 
@@ -111,7 +112,7 @@ async def _authenticate_legacy(websocket: WebSocket, payload: Any) -> None:
 
 
 async def _accept(websocket: WebSocket, payload: Any) -> None:
-    """Authenticate `connection_init` and schedule the close at token expiry."""
+    """Authenticate `connection_init` and start watching the token."""
     services: Services = websocket.app.state.services
     authorization = payload.get("Authorization") if isinstance(payload, dict) else None
     if not isinstance(authorization, str):
@@ -136,11 +137,13 @@ async def _close_when_invalid(
     change), its user is removed or disabled, or its service token is revoked:
     the token is checked again as often as the directory of users is reloaded.
     """
-    interval = services.settings.auth.reload_interval_s
+    settings = services.settings.auth
     while True:
-        wait = interval
+        wait = settings.reload_interval_s
         if identity.expires_at is not None:
-            wait = min(wait, max(0.0, identity.expires_at - time.time()))
+            # The token is good until the end of the leeway; never spin before it.
+            remaining = identity.expires_at + settings.leeway_s - time.time()
+            wait = min(wait, max(MIN_RECHECK_S, remaining))
         await asyncio.sleep(wait)
         try:
             identity = await services.auth.authenticate(token)
@@ -149,6 +152,8 @@ async def _close_when_invalid(
             with contextlib.suppress(RuntimeError):
                 await websocket.close(code=UNAUTHORIZED, reason=_reason(err.message))
             return
+        except GatewayError as err:
+            logger.debug("websocket: token check failed, will retry: %s", err.message)
 
 
 async def _forget(websocket: WebSocket) -> None:
