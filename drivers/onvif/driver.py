@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
 from onvif import ONVIFCamera
@@ -17,10 +18,12 @@ from drivers.onvif.connection import (
     open_session,
 )
 from drivers.onvif.errors import translated
+from drivers.onvif.events import SubscriptionHealth, pull_point_events
 from drivers.onvif.media import media_profile, with_credentials
 from drivers.onvif.settings import ONVIFSettings
 from edge_gateway.cameras.driver import (
     CameraContext,
+    CameraEvent,
     Capability,
     DeviceInfo,
     Driver,
@@ -65,6 +68,7 @@ class ONVIFDriver(Driver[ONVIFSettings]):
         self._session: Session | None = None
         self._profiles: list[MediaProfile] = []
         self._found: frozenset[Capability] = frozenset()
+        self.event_health = SubscriptionHealth()
 
     @property
     def camera_capabilities(self) -> frozenset[Capability]:
@@ -147,6 +151,15 @@ class ONVIFDriver(Driver[ONVIFSettings]):
                 f"camera {self.camera.name!r} gave no snapshot for profile {token!r}"
             )
         return bytes(jpeg)
+
+    async def events(self) -> AsyncIterator[CameraEvent]:
+        """Events through a PullPoint subscription, renewed and re-created."""
+        if Capability.EVENTS not in self._found:
+            raise self._unsupported("events")
+        async for event in pull_point_events(
+            self._camera(), self.camera.name, self.event_health
+        ):
+            yield event
 
     async def ptz_move(self, mode: PTZMode, vector: PTZVector) -> PTZStatus:
         """Move the head: a velocity, a translation or a position."""

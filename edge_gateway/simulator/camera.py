@@ -9,11 +9,15 @@ which a client must cope with to sign its requests.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree
 from starlette.applications import Starlette
@@ -28,6 +32,7 @@ from edge_gateway.cameras.driver import PTZVector
 from edge_gateway.discovery.mdns import service_info
 from edge_gateway.simulator.digest import DigestChallenger
 from edge_gateway.simulator.discovery import ProbeResponder
+from edge_gateway.simulator.events import EventService
 from edge_gateway.simulator.profile import CaptureProfile, rewrite_addresses
 from edge_gateway.simulator.ptz import OPERATIONS as PTZ_OPERATIONS
 from edge_gateway.simulator.ptz import PTZService
@@ -42,6 +47,7 @@ from edge_gateway.simulator.soap import (
 logger = logging.getLogger(__name__)
 
 DEFAULT_PROFILE = Path(__file__).parent / "profiles" / "hikvision-ds-2df7276-ael"
+SUBSCRIPTION_PATH = "/onvif/subscription/"
 SOAP_MEDIA_TYPE = "application/soap+xml; charset=utf-8"
 MAX_REQUEST_BYTES = 256 * 1024
 # Asked for before a client knows the camera's clock, so never authenticated.
@@ -75,6 +81,8 @@ class SimulatorOptions:
     # Want HTTP digest on SOAP, as many Profile T cameras do, instead of
     # WS-Security; a request without it gets 401 and an HTML page.
     digest_only: bool = False
+    # Seconds between the motion events the camera raises.
+    event_interval_s: float = 5.0
 
 
 @dataclass
@@ -89,8 +97,16 @@ class SimulatedONVIFCamera:
 
     digest: DigestChallenger = field(init=False)
 
+    events: EventService = field(init=False)
+    has_events: bool = field(init=False)
+
     def __post_init__(self) -> None:
         self.profile = CaptureProfile(self.options.profile)
+        base_url = f"http://{self.options.host}:{self.options.port}"
+        self.events = EventService(base_url, self.options.event_interval_s)
+        self.has_events = any(
+            op.startswith("events.") for op in self.profile.operations()
+        )
         self.digest = DigestChallenger(self.options.username, self.options.password)
         self.ptz = PTZService()
         # Only a camera whose captures show a PTZ service has a head to move.
@@ -141,12 +157,13 @@ class SimulatedONVIFCamera:
     def app(self) -> Starlette:
         """The ASGI application serving SOAP and the snapshot."""
         return Starlette(
+            lifespan=self._lifespan,
             routes=[
                 # Cameras put their snapshot at paths of their own, and captured
                 # GetSnapshotUri answers name those: any GET is a snapshot.
                 Route("/{path:path}", self.snapshot, methods=["GET"]),
                 Route("/{path:path}", self.soap, methods=["POST"]),
-            ]
+            ],
         )
 
     async def soap(self, request: Request) -> Response:
@@ -169,10 +186,9 @@ class SimulatedONVIFCamera:
                 check_token(
                     parsed.token, self.options.username, self.options.password, self.now
                 )
-            if service == "ptz" and self.has_ptz and parsed.operation in PTZ_OPERATIONS:
-                xml = self.ptz.answer(parsed.operation, parsed.body)
-            else:
-                xml = self._answer(service, parsed.operation)
+            xml = await self._dispatch(
+                request.url.path, service, parsed.operation, parsed.body
+            )
         except SOAPError as err:
             logger.debug("simulator: %s refused: %s", request.url.path, err.reason)
             return _fault_response(err)
@@ -192,6 +208,28 @@ class SimulatedONVIFCamera:
             render_jpeg, "ONVIF simulator", self.now, 640, 360, 50, PTZVector()
         )
         return Response(jpeg, media_type="image/jpeg")
+
+    async def _dispatch(
+        self, path: str, service: str, operation: str, body: Element
+    ) -> str:
+        if path.startswith(SUBSCRIPTION_PATH) and self.has_events:
+            identifier = path.removeprefix(SUBSCRIPTION_PATH)
+            return await self.events.answer(identifier, operation, body, self.now)
+        if operation == "CreatePullPointSubscription" and self.has_events:
+            return self.events.create(body, self.now)
+        if service == "ptz" and self.has_ptz and operation in PTZ_OPERATIONS:
+            return self.ptz.answer(operation, body)
+        return self._answer(service, operation)
+
+    @asynccontextmanager
+    async def _lifespan(self, _: Starlette) -> AsyncIterator[None]:
+        raising = asyncio.create_task(self.events.raise_events(lambda: self.now))
+        try:
+            yield
+        finally:
+            raising.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await raising
 
     def _answer(self, service: str, operation: str) -> str:
         if operation == "GetSystemDateAndTime":

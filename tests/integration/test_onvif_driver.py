@@ -6,6 +6,7 @@ files themselves.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -199,3 +200,67 @@ async def test_ptz_on_a_camera_without_a_ptz_service_is_not_supported(client):
         )
 
     assert answer["errors"][0]["extensions"]["code"] == "NOT_SUPPORTED"
+
+
+async def test_motion_events_arrive_through_a_pull_point_subscription():
+    from pydantic import SecretStr
+
+    from drivers.onvif import ONVIFDriver, ONVIFSettings
+    from edge_gateway.cameras.driver import CameraContext
+
+    port = free_port()
+    folder = FIXTURES / "hikvision" / "hikvision-ds-2cd2012-i"
+    options = SimulatorOptions(profile=folder, port=port, event_interval_s=0.2)
+    simulator = SimulatedONVIFCamera(options)
+    settings = ONVIFSettings(
+        host="127.0.0.1", port=port, username="admin", password=SecretStr("admin")
+    )
+    driver = ONVIFDriver(CameraContext("1", "Gate"), settings)
+    async with serve(simulator.app(), port=port):
+        await driver.connect()
+        events = driver.events()
+        try:
+            received = [await asyncio.wait_for(anext(events), 10) for _ in range(4)]
+        finally:
+            await events.aclose()
+            await driver.close()
+
+    topics = {event.topic for event in received}
+    assert "RuleEngine/CellMotionDetector/Motion" in topics
+    motion = next(e for e in received if e.topic.endswith("Motion"))
+    assert motion.data["rawTopic"] == "tns1:RuleEngine/CellMotionDetector/Motion"
+    assert motion.data["data"] == {"IsMotion": "true"}
+    assert driver.event_health.creations == 1 and driver.event_health.messages >= 4
+    assert simulator.events.subscriptions == {}
+
+
+async def test_a_subscription_the_camera_forgets_is_created_again():
+    from pydantic import SecretStr
+
+    from drivers.onvif import ONVIFDriver, ONVIFSettings
+    from edge_gateway.cameras.driver import CameraContext
+
+    port = free_port()
+    folder = FIXTURES / "hikvision" / "hikvision-ds-2cd2012-i"
+    options = SimulatorOptions(profile=folder, port=port, event_interval_s=0.2)
+    simulator = SimulatedONVIFCamera(options)
+    settings = ONVIFSettings(
+        host="127.0.0.1", port=port, username="admin", password=SecretStr("admin")
+    )
+    driver = ONVIFDriver(CameraContext("1", "Gate"), settings)
+    async with serve(simulator.app(), port=port):
+        await driver.connect()
+        events = driver.events()
+        try:
+            await asyncio.wait_for(anext(events), 10)
+            first = set(simulator.events.subscriptions)
+            simulator.events.subscriptions.clear()  # as a reboot would
+            await asyncio.wait_for(anext(events), 15)
+            second = set(simulator.events.subscriptions)
+        finally:
+            await events.aclose()
+            await driver.close()
+
+    assert driver.event_health.creations == 2
+    assert driver.event_health.failures == 1
+    assert second and not second & first
