@@ -1,10 +1,10 @@
 """ONVIF events through a PullPoint subscription: create, pull, renew, re-create.
 
-The library's PullPoint manager creates the subscription at the camera's
-SubscriptionReference address and renews it before it terminates. A pull that
-fails (a camera that rebooted forgot the subscription, one that refuses Renew let
-it expire) ends that subscription; a new one is created after a pause, so the
-new address is used and never the dead one.
+Each subscription is reached at the SubscriptionReference address the camera
+gives, and renewed when part of its lease has passed. A camera that refuses Renew
+gets a new subscription before the old one ends. A pull that fails (a camera that
+rebooted forgot the subscription) ends that subscription; a new one is created
+after a pause, at its new address, never the dead one.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from onvif import ONVIFCamera
+from onvif.util import normalize_url
 
 from drivers.onvif.errors import translated
 from drivers.onvif.topics import normalize_topic
@@ -32,6 +33,9 @@ LEASE = timedelta(seconds=60)
 PULL_WAIT = timedelta(seconds=5)
 MESSAGE_LIMIT = 100
 RECREATE_PAUSE_S = 2.0
+# Renew when this share of the lease has passed.
+RENEW_AT = 0.6
+PULLPOINT_NS = "http://www.onvif.org/ver10/events/wsdl/PullPointSubscription"
 _PULL_FAILURES = (CameraRejectedError, CameraUnreachableError)
 
 
@@ -42,6 +46,8 @@ class SubscriptionHealth:
     last_message_at: datetime | None = None
     messages: int = 0
     creations: int = 0
+    renewals: int = 0
+    renewals_refused: int = 0
     failures: int = 0
     last_error: str | None = None
 
@@ -52,36 +58,98 @@ async def pull_point_events(
     """The camera's events, for as long as the caller iterates."""
     while True:
         try:
-            async with translated(name, "CreatePullPointSubscription"):
-                manager = await camera.create_pullpoint_manager(LEASE, lambda: None)
+            subscription = await _Subscription.create(camera, name)
         except _PULL_FAILURES as err:
             _failed(health, name, err)
             await asyncio.sleep(RECREATE_PAUSE_S)
             continue
         health.creations += 1
         try:
-            async for event in _pull(manager.get_service(), name, health):
+            async for event in subscription.pull(health):
                 yield event
         except _PULL_FAILURES as err:
             _failed(health, name, err)
+            await asyncio.sleep(RECREATE_PAUSE_S)
         finally:
-            with contextlib.suppress(Exception):
-                await manager.shutdown()
-        await asyncio.sleep(RECREATE_PAUSE_S)
+            await subscription.end()
 
 
-async def _pull(
-    service: Any, name: str, health: SubscriptionHealth
-) -> AsyncIterator[CameraEvent]:
-    request = {"MessageLimit": MESSAGE_LIMIT, "Timeout": PULL_WAIT}
-    while True:
-        async with translated(name, "PullMessages"):
-            result = await service.PullMessages(request)
-        for message in getattr(result, "NotificationMessage", None) or []:
-            event = camera_event(message)
-            health.messages += 1
-            health.last_message_at = datetime.now(UTC)
-            yield event
+class _Subscription:
+    """One PullPoint subscription: its pull and manager services, and its lease."""
+
+    def __init__(self, name: str, pullpoint: Any, manager: Any, lease_s: float) -> None:
+        self._name = name
+        self._pullpoint = pullpoint
+        self._manager = manager
+        self._lease_s = lease_s
+        self._renew_at = _now() + lease_s * RENEW_AT
+
+    @classmethod
+    async def create(cls, camera: ONVIFCamera, name: str) -> _Subscription:
+        """Subscribe, and reach the subscription where the camera says it lives."""
+        async with translated(name, "CreatePullPointSubscription"):
+            events = await camera.create_events_service()
+            answer = await events.CreatePullPointSubscription(
+                {"InitialTerminationTime": f"PT{int(LEASE.total_seconds())}S"}
+            )
+            address = answer.SubscriptionReference.Address._value_1
+            camera.xaddrs[PULLPOINT_NS] = camera.rewrite_url(normalize_url(address))
+            pullpoint = await camera.create_pullpoint_service()
+            manager = await camera.create_subscription_service("PullPointSubscription")
+        return cls(name, pullpoint, manager, _lease_s(answer))
+
+    async def pull(self, health: SubscriptionHealth) -> AsyncIterator[CameraEvent]:
+        """Pull until the subscription fails or its lease cannot be renewed."""
+        while True:
+            if _now() >= self._renew_at and not await self._renew(health):
+                # Renew refused: this subscription dies at its termination time,
+                # so a new one is made now, before events are missed.
+                return
+            wait = max(1.0, min(PULL_WAIT.total_seconds(), self._renew_at - _now()))
+            request = {
+                "MessageLimit": MESSAGE_LIMIT,
+                "Timeout": timedelta(seconds=wait),
+            }
+            async with translated(self._name, "PullMessages"):
+                result = await self._pullpoint.PullMessages(request)
+            for message in getattr(result, "NotificationMessage", None) or []:
+                health.messages += 1
+                health.last_message_at = datetime.now(UTC)
+                yield camera_event(message)
+
+    async def end(self) -> None:
+        """Unsubscribe, if the camera still listens."""
+        with contextlib.suppress(*_PULL_FAILURES, asyncio.TimeoutError):
+            async with asyncio.timeout(5), translated(self._name, "Unsubscribe"):
+                await self._manager.Unsubscribe()
+
+    async def _renew(self, health: SubscriptionHealth) -> bool:
+        try:
+            async with translated(self._name, "Renew"):
+                answer = await self._manager.Renew(
+                    {"TerminationTime": f"PT{int(LEASE.total_seconds())}S"}
+                )
+        except _PULL_FAILURES as err:
+            health.renewals_refused += 1
+            logger.debug("camera %s: Renew refused (%s)", self._name, err)
+            return False
+        health.renewals += 1
+        self._renew_at = _now() + _lease_s(answer) * RENEW_AT
+        return True
+
+
+def _lease_s(answer: Any) -> float:
+    current = getattr(answer, "CurrentTime", None)
+    termination = getattr(answer, "TerminationTime", None)
+    if current and termination:
+        granted: float = (termination - current).total_seconds()
+        return max(1.0, granted)
+    return LEASE.total_seconds()
+
+
+def _now() -> float:
+    now: float = asyncio.get_running_loop().time()
+    return now
 
 
 def camera_event(message: Any) -> CameraEvent:

@@ -83,6 +83,9 @@ class SimulatorOptions:
     digest_only: bool = False
     # Seconds between the motion events the camera raises.
     event_interval_s: float = 5.0
+    # A PullPoint lease the camera imposes, and whether it refuses Renew.
+    subscription_lease_s: float | None = None
+    refuses_renew: bool = False
 
 
 @dataclass
@@ -103,7 +106,13 @@ class SimulatedONVIFCamera:
     def __post_init__(self) -> None:
         self.profile = CaptureProfile(self.options.profile)
         base_url = f"http://{self.options.host}:{self.options.port}"
-        self.events = EventService(base_url, self.options.event_interval_s)
+        lease = self.options.subscription_lease_s
+        self.events = EventService(
+            base_url,
+            self.options.event_interval_s,
+            timedelta(seconds=lease) if lease else None,
+            self.options.refuses_renew,
+        )
         self.has_events = any(
             op.startswith("events.") for op in self.profile.operations()
         )

@@ -45,16 +45,28 @@ class Subscription:
 class EventService:
     """PullPoint subscriptions and the camera's own motion."""
 
-    def __init__(self, base_url: str, interval_s: float) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        interval_s: float,
+        lease: timedelta | None = None,
+        refuses_renew: bool = False,
+    ) -> None:
         self._base_url = base_url
         self._interval_s = interval_s
+        # A camera that grants its own lease whatever is asked, and refuses Renew,
+        # as some do: the subscription dies when the lease runs out.
+        self._lease = lease
+        self._refuses_renew = refuses_renew
         self.subscriptions: dict[str, Subscription] = {}
         self._raised = 0
 
     def create(self, request: Element, now: datetime) -> str:
         """CreatePullPointSubscription: a new subscription and its address."""
         identifier = secrets.token_hex(6)
-        lifetime = _lifetime(_child_text(request, "InitialTerminationTime"), now)
+        lifetime = self._lease or _lifetime(
+            _child_text(request, "InitialTerminationTime"), now
+        )
         self.subscriptions[identifier] = Subscription(now + lifetime)
         return envelope(
             "<tev:CreatePullPointSubscriptionResponse>"
@@ -74,6 +86,8 @@ class EventService:
         subscription = self._live(identifier, now)
         if operation == "PullMessages":
             return await self._pull(subscription, request, now)
+        if operation == "Renew" and self._refuses_renew:
+            raise SOAPError("wsrf-rw:ResourceUnknownFault", "Renew is not supported")
         if operation == "Renew":
             lifetime = _lifetime(_child_text(request, "TerminationTime"), now)
             subscription.terminates_at = now + lifetime

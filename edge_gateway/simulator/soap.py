@@ -100,7 +100,8 @@ def fault(subcode: str, reason: str) -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>'
         f'<env:Envelope xmlns:env="{SOAP_ENV}" '
-        'xmlns:ter="http://www.onvif.org/ver10/error">'
+        'xmlns:ter="http://www.onvif.org/ver10/error" '
+        'xmlns:wsrf-rw="http://docs.oasis-open.org/wsrf/rw-2">'
         "<env:Body><env:Fault>"
         "<env:Code><env:Value>env:Sender</env:Value>"
         f"<env:Subcode><env:Value>{subcode}</env:Value></env:Subcode></env:Code>"

@@ -149,3 +149,38 @@ async def test_a_digest_camera_with_the_wrong_password_is_in_error(client):
         camera = await wait_for_status(client, camera_id, "ERROR", timeout_s=15)
 
     assert camera["lastError"]
+
+
+async def test_events_keep_coming_from_a_camera_that_refuses_renew():
+    from pydantic import SecretStr
+
+    from drivers.onvif import ONVIFDriver, ONVIFSettings
+    from edge_gateway.cameras.driver import CameraContext
+
+    port = free_port()
+    options = SimulatorOptions(
+        profile=HIKVISION,
+        port=port,
+        event_interval_s=0.3,
+        subscription_lease_s=2,
+        refuses_renew=True,
+    )
+    simulator = SimulatedONVIFCamera(options)
+    settings = ONVIFSettings(
+        host="127.0.0.1", port=port, username="admin", password=SecretStr("admin")
+    )
+    driver = ONVIFDriver(CameraContext("1", "Stubborn"), settings)
+    async with serve(simulator.app(), port=port):
+        await driver.connect()
+        events = driver.events()
+        received = []
+        try:
+            async with asyncio.timeout(30):
+                while driver.event_health.creations < 2 or len(received) < 8:
+                    received.append(await anext(events))
+        finally:
+            await events.aclose()
+            await driver.close()
+
+    assert driver.event_health.creations >= 2
+    assert len(received) >= 8
