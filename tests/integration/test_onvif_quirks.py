@@ -183,4 +183,6 @@ async def test_events_keep_coming_from_a_camera_that_refuses_renew():
             await driver.close()
 
     assert driver.event_health.creations >= 2
+    assert driver.event_health.renewals_refused >= 1
+    assert driver.event_health.failures == 0
     assert len(received) >= 8
