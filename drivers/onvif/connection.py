@@ -61,6 +61,18 @@ async def open_session(settings: ONVIFSettings, name: str) -> Session:
     return Session(camera, skew, frozenset(camera.xaddrs), behind_nat)
 
 
+async def restart_services(camera: ONVIFCamera, name: str) -> None:
+    """Close every service client and read the clock and XAddrs again.
+
+    Each service signs with the clock offset measured when it was made; after the
+    camera's clock changes, new ones are made with the new offset.
+    """
+    for service in list(camera.services.values()):
+        await service.close()
+    camera.services.clear()
+    await _update_xaddrs(camera, name)
+
+
 async def _update_xaddrs(camera: ONVIFCamera, name: str) -> None:
     try:
         async with translated(name, "GetServices"):

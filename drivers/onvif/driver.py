@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 from onvif import ONVIFCamera
 from onvif.exceptions import ONVIFAuthError
+from pydantic import BaseModel
 
 from drivers.onvif.connection import (
     NS_EVENTS,
@@ -16,6 +18,7 @@ from drivers.onvif.connection import (
     NS_PTZ,
     Session,
     open_session,
+    restart_services,
 )
 from drivers.onvif.errors import translated
 from drivers.onvif.events import SubscriptionHealth, pull_point_events
@@ -41,6 +44,14 @@ from edge_gateway.errors import (
 )
 
 logger = logging.getLogger(__name__)
+
+# Driver setting names and the ImagingSettings elements they stand for.
+IMAGING_FIELDS = {
+    "brightness": "Brightness",
+    "contrast": "Contrast",
+    "color_saturation": "ColorSaturation",
+    "sharpness": "Sharpness",
+}
 
 STREAM_SETUP = {"Stream": "RTP-Unicast", "Transport": {"Protocol": "RTSP"}}
 
@@ -69,6 +80,7 @@ class ONVIFDriver(Driver[ONVIFSettings]):
         self._profiles: list[MediaProfile] = []
         self._found: frozenset[Capability] = frozenset()
         self.event_health = SubscriptionHealth()
+        self._video_source: str | None = None
 
     @property
     def camera_capabilities(self) -> frozenset[Capability]:
@@ -161,6 +173,77 @@ class ONVIFDriver(Driver[ONVIFSettings]):
         ):
             yield event
 
+    async def reboot(self) -> None:
+        """SystemReboot."""
+        async with translated(self.camera.name, "SystemReboot"):
+            device = await self._camera().create_devicemgmt_service()
+            await device.SystemReboot()
+
+    async def sync_time(self) -> None:
+        """Set the camera's clock to ours in UTC, then measure the skew again."""
+        camera = self._camera()
+        now = datetime.now(UTC)
+        request = {
+            "DateTimeType": "Manual",
+            "DaylightSavings": False,
+            "TimeZone": {"TZ": "UTC0"},
+            "UTCDateTime": {
+                "Date": {"Year": now.year, "Month": now.month, "Day": now.day},
+                "Time": {"Hour": now.hour, "Minute": now.minute, "Second": now.second},
+            },
+        }
+        async with translated(self.camera.name, "SetSystemDateAndTime"):
+            device = await camera.create_devicemgmt_service()
+            await device.SetSystemDateAndTime(request)
+        # Every service signs its tokens with the old offset: start them afresh.
+        await restart_services(camera, self.camera.name)
+        skew = camera.dt_diff.total_seconds() if camera.dt_diff is not None else 0.0
+        self.clock_skew_s = skew
+
+    async def get_settings(self) -> dict[str, Any]:
+        """The imaging settings of the camera's video source."""
+        imaging = await self._imaging_values()
+        return {field: imaging.get(name) for field, name in IMAGING_FIELDS.items()}
+
+    async def apply_settings(self, changes: BaseModel) -> dict[str, Any]:
+        """Set the changed imaging settings; return what they were."""
+        wanted = {
+            name: getattr(changes, field)
+            for field, name in IMAGING_FIELDS.items()
+            if field in changes.model_fields_set and getattr(changes, field) is not None
+        }
+        if not wanted:
+            return {}
+        previous = await self._imaging_values()
+        async with translated(self.camera.name, "SetImagingSettings"):
+            imaging = await self._camera().create_imaging_service()
+            await imaging.SetImagingSettings(
+                {
+                    "VideoSourceToken": self._video_source,
+                    "ImagingSettings": wanted,
+                    "ForcePersistence": True,
+                }
+            )
+        return {
+            field: previous.get(name)
+            for field, name in IMAGING_FIELDS.items()
+            if name in wanted
+        }
+
+    async def _imaging_values(self) -> dict[str, float]:
+        if Capability.IMAGING not in self._found or not self._video_source:
+            raise self._unsupported("imaging settings")
+        async with translated(self.camera.name, "GetImagingSettings"):
+            imaging = await self._camera().create_imaging_service()
+            answer = await imaging.GetImagingSettings(
+                {"VideoSourceToken": self._video_source}
+            )
+        return {
+            name: float(value)
+            for name in IMAGING_FIELDS.values()
+            if (value := getattr(answer, name, None)) is not None
+        }
+
     async def ptz_move(self, mode: PTZMode, vector: PTZVector) -> PTZStatus:
         """Move the head: a velocity, a translation or a position."""
         ptz = await self._ptz()
@@ -226,6 +309,7 @@ class ONVIFDriver(Driver[ONVIFSettings]):
         found = {Capability.TIME_SYNC, Capability.REBOOT}
         profiles = await self._media_profiles(session)
         self._profiles = [media_profile(p) for p in profiles]
+        self._video_source = _video_source(profiles)
         if self._profiles:
             found |= {Capability.STREAM}
             if await self._has_snapshot_uri(session.camera):
@@ -236,8 +320,8 @@ class ONVIFDriver(Driver[ONVIFSettings]):
             found |= {Capability.PTZ, Capability.PTZ_PRESETS}
         if NS_EVENTS in session.services:
             found.add(Capability.EVENTS)
-        if NS_IMAGING in session.services:
-            found.add(Capability.IMAGING)
+        if NS_IMAGING in session.services and self._video_source:
+            found |= {Capability.IMAGING, Capability.SETTINGS}
         self._found = frozenset(found)
         logger.debug(
             "camera %s: services %s; media2 %s",
@@ -285,6 +369,14 @@ class ONVIFDriver(Driver[ONVIFSettings]):
         if not self._profiles:
             raise self._unsupported("media profiles")
         return self._profiles[0].token
+
+
+def _video_source(profiles: list[Any]) -> str | None:
+    for profile in profiles:
+        source = getattr(profile, "VideoSourceConfiguration", None)
+        if source is not None and getattr(source, "SourceToken", None):
+            return str(source.SourceToken)
+    return None
 
 
 def _text(info: Any, field: str) -> str | None:

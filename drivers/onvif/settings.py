@@ -14,3 +14,9 @@ class ONVIFSettings(BaseModel):
     port: int = Field(default=80, ge=1, le=65535)
     username: str = Field(default="", max_length=128)
     password: SecretStr = Field(default=SecretStr(""), max_length=256)
+    # Imaging settings, applied to the camera's video source by configureCamera;
+    # unset ones are left as the camera has them.
+    brightness: float | None = Field(default=None, ge=0, le=100)
+    contrast: float | None = Field(default=None, ge=0, le=100)
+    color_saturation: float | None = Field(default=None, ge=0, le=100)
+    sharpness: float | None = Field(default=None, ge=0, le=100)

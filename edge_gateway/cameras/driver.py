@@ -210,6 +210,14 @@ class Driver(Generic[SettingsT]):
         """Store the current PTZ position as a preset called `name`."""
         raise self._unsupported("PTZ presets")
 
+    async def reboot(self) -> None:
+        """Restart the camera; it drops off the network for a while."""
+        raise self._unsupported("reboot")
+
+    async def sync_time(self) -> None:
+        """Set the camera's clock to the gateway's (UTC)."""
+        raise self._unsupported("time sync")
+
     async def get_settings(self) -> dict[str, Any]:
         """The camera's adjustable settings as it reports them now."""
         raise self._unsupported("settings")

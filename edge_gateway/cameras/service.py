@@ -196,6 +196,19 @@ class CameraService:
             profile = profiles[0].token
         return without_credentials(await self._call(driver.stream_uri(profile)))
 
+    async def reboot(self, camera_id: int) -> None:
+        """Restart a camera; the supervisor sees it go and come back."""
+        driver = await self._driver(camera_id, Capability.REBOOT, "reboot")
+        await self._call(driver.reboot())
+        logger.info("camera %s: reboot requested", camera_id)
+
+    async def sync_time(self, camera_id: int) -> Camera:
+        """Set a camera's clock to the gateway's."""
+        driver = await self._driver(camera_id, Capability.TIME_SYNC, "time sync")
+        await self._call(driver.sync_time())
+        logger.info("camera %s: clock set", camera_id)
+        return self._view(await self._require(camera_id))
+
     async def snapshot(self, camera_id: int, profile: str | None = None) -> bytes:
         """A JPEG of what the camera sees now."""
         driver = await self._driver(camera_id, Capability.SNAPSHOT, "snapshots")

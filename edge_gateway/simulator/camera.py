@@ -33,6 +33,8 @@ from edge_gateway.discovery.mdns import service_info
 from edge_gateway.simulator.digest import DigestChallenger
 from edge_gateway.simulator.discovery import ProbeResponder
 from edge_gateway.simulator.events import EventService
+from edge_gateway.simulator.imaging import OPERATIONS as IMAGING_OPERATIONS
+from edge_gateway.simulator.imaging import ImagingService
 from edge_gateway.simulator.profile import CaptureProfile, rewrite_addresses
 from edge_gateway.simulator.ptz import OPERATIONS as PTZ_OPERATIONS
 from edge_gateway.simulator.ptz import PTZService
@@ -101,10 +103,12 @@ class SimulatedONVIFCamera:
     digest: DigestChallenger = field(init=False)
 
     events: EventService = field(init=False)
+    imaging: ImagingService = field(init=False)
     has_events: bool = field(init=False)
 
     def __post_init__(self) -> None:
         self.profile = CaptureProfile(self.options.profile)
+        self.imaging = ImagingService()
         base_url = f"http://{self.options.host}:{self.options.port}"
         lease = self.options.subscription_lease_s
         self.events = EventService(
@@ -228,6 +232,13 @@ class SimulatedONVIFCamera:
             return self.events.create(body, self.now)
         if service == "ptz" and self.has_ptz and operation in PTZ_OPERATIONS:
             return self.ptz.answer(operation, body)
+        if service == "imaging" and operation in IMAGING_OPERATIONS:
+            return self.imaging.answer(operation, body)
+        if operation == "SetSystemDateAndTime":
+            return self._set_clock(body)
+        if operation == "SystemReboot":
+            # A reboot forgets every event subscription.
+            self.events.subscriptions.clear()
         return self._answer(service, operation)
 
     @asynccontextmanager
@@ -254,6 +265,25 @@ class SimulatedONVIFCamera:
             return capture.xml
         return rewrite_addresses(
             capture.xml, self.options.host, self.options.port, self.options.rtsp_port
+        )
+
+    def _set_clock(self, body: Element) -> str:
+        """SetSystemDateAndTime in UTC: the clock takes the time it is given."""
+        parts = {}
+        for node in body.iter():
+            name = node.tag.rsplit("}", 1)[-1]
+            if name in ("Year", "Month", "Day", "Hour", "Minute", "Second"):
+                parts[name.lower()] = int((node.text or "0").strip())
+        try:
+            given = datetime(**parts, tzinfo=UTC)
+        except (TypeError, ValueError):
+            raise SOAPError(
+                "ter:InvalidDateTime", "the date and time are not valid"
+            ) from None
+        self.options.clock_offset = given - datetime.now(UTC)
+        return envelope(
+            "<tds:SetSystemDateAndTimeResponse/>",
+            {"tds": "http://www.onvif.org/ver10/device/wsdl"},
         )
 
     def _system_date_and_time(self) -> str:

@@ -264,3 +264,68 @@ async def test_a_subscription_the_camera_forgets_is_created_again():
     assert driver.event_health.creations == 2
     assert driver.event_health.failures == 1
     assert second and not second & first
+
+
+async def test_imaging_settings_reach_the_camera_and_stick(client):
+    port = free_port()
+    folder = FIXTURES / "hikvision" / "hikvision-ds-2cd2012-i"
+    simulator = SimulatedONVIFCamera(
+        SimulatorOptions(profile=folder, port=port, password=PASSWORD)
+    )
+    async with serve(simulator.app(), port=port):
+        cid = await add_onvif(client, port)
+        await wait_for_status(client, cid, "ONLINE", timeout_s=15)
+
+        answer = await graphql(
+            client,
+            'mutation { configureCamera(cameraId: "%s", settings: {brightness: 70, sharpness: 20.5}) { settings capabilities } }'
+            % cid,
+        )
+        refused = await graphql(
+            client,
+            'mutation { configureCamera(cameraId: "%s", settings: {brightness: 170}) { id } }'
+            % cid,
+        )
+
+    camera = answer["data"]["configureCamera"]
+    assert {"IMAGING", "SETTINGS"} <= set(camera["capabilities"])
+    assert (camera["settings"]["brightness"], camera["settings"]["sharpness"]) == (
+        70,
+        20.5,
+    )
+    assert "password" not in camera["settings"]
+    assert (
+        simulator.imaging.values["Brightness"],
+        simulator.imaging.values["Sharpness"],
+    ) == (70, 20.5)
+    assert refused["errors"][0]["extensions"]["fields"].keys() == {"brightness"}
+
+
+async def test_the_cameras_clock_is_set_and_it_can_be_rebooted(client):
+    from datetime import timedelta
+
+    port = free_port()
+    folder = FIXTURES / "hikvision" / "hikvision-ds-2cd2012-i"
+    options = SimulatorOptions(
+        profile=folder, port=port, password=PASSWORD, clock_offset=timedelta(hours=-5)
+    )
+    simulator = SimulatedONVIFCamera(options)
+    async with serve(simulator.app(), port=port):
+        cid = await add_onvif(client, port)
+        await wait_for_status(client, cid, "ONLINE", timeout_s=15)
+        before = await graphql(
+            client, '{ camera(id: "%s") { clockSkewSeconds } }' % cid
+        )
+
+        synced = await graphql(
+            client,
+            'mutation { syncCameraTime(cameraId: "%s") { clockSkewSeconds } }' % cid,
+        )
+        rebooted = await graphql(
+            client, 'mutation { rebootCamera(cameraId: "%s") }' % cid
+        )
+
+    assert abs(before["data"]["camera"]["clockSkewSeconds"] + 5 * 3600) < 5
+    assert abs(synced["data"]["syncCameraTime"]["clockSkewSeconds"]) < 5
+    assert abs(simulator.options.clock_offset.total_seconds()) < 5
+    assert rebooted == {"data": {"rebootCamera": True}}

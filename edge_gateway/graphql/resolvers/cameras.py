@@ -169,6 +169,19 @@ async def resolve_goto_preset(
     return await services(info).cameras.goto_preset(_require_id(camera_id), token)
 
 
+@mutation.field("rebootCamera")
+async def resolve_reboot_camera(_: None, info: Info, camera_id: str) -> bool:
+    """Restart a camera."""
+    await services(info).cameras.reboot(_require_id(camera_id))
+    return True
+
+
+@mutation.field("syncCameraTime")
+async def resolve_sync_camera_time(_: None, info: Info, camera_id: str) -> Camera:
+    """Set a camera's clock."""
+    return await services(info).cameras.sync_time(_require_id(camera_id))
+
+
 @mutation.field("setPreset")
 async def resolve_set_preset(
     _: None, info: Info, camera_id: str, name: str
