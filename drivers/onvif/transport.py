@@ -1,4 +1,6 @@
-"""HTTP digest for SOAP calls, which onvif-zeep-async signs with WS-Security only.
+"""What the SOAP transport of onvif-zeep-async lacks: HTTP digest, and XML repair.
+
+HTTP digest for SOAP calls, which onvif-zeep-async signs with WS-Security only.
 
 Profile T cameras, and many others, want HTTP digest on their SOAP endpoints and
 answer a request carrying WS-Security alone with 401 and an HTML page. aiohttp's
@@ -13,15 +15,20 @@ from typing import Any
 from aiohttp import ClientSession, DigestAuthMiddleware
 from onvif import ONVIFCamera
 
+from drivers.onvif.repair import repair
+
 
 class DigestONVIFCamera(ONVIFCamera):  # type: ignore[misc]
-    """An ONVIFCamera whose SOAP services answer HTTP digest challenges."""
+    """An ONVIFCamera whose services answer digest challenges and repair XML."""
 
     async def create_onvif_service(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        """Create a service, then give its HTTP session the digest middleware."""
+        """Create a service; give it digest auth and the repair of vendor XML."""
         service = await super().create_onvif_service(name, *args, **kwargs)
-        if self.user and not getattr(service, "_edge_digest", False):
-            await _add_digest(service, self.user, self.passwd or "")
+        if not getattr(service, "_edge_adapted", False):
+            if self.user:
+                await _add_digest(service, self.user, self.passwd or "")
+            _repair_answers(service.transport)
+            service._edge_adapted = True
         return service
 
 
@@ -38,4 +45,13 @@ async def _add_digest(service: Any, user: str, password: str) -> None:
     )
     service._session = session
     service.transport.session = session
-    service._edge_digest = True
+
+
+def _repair_answers(transport: Any) -> None:
+    # Every SOAP answer passes here on its way to zeep's parser.
+    convert = transport._aiohttp_to_requests_response
+
+    def repaired(response: Any, content: bytes) -> Any:
+        return convert(response, repair(content))
+
+    transport._aiohttp_to_requests_response = repaired

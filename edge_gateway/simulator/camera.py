@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -85,6 +86,9 @@ class SimulatorOptions:
     digest_only: bool = False
     # Seconds between the motion events the camera raises.
     event_interval_s: float = 5.0
+    # Namespace prefixes whose declarations are left out of captured answers, as
+    # some firmware does.
+    undeclared_prefixes: tuple[str, ...] = ()
     # A PullPoint lease the camera imposes, and whether it refuses Renew.
     subscription_lease_s: float | None = None
     refuses_renew: bool = False
@@ -259,12 +263,13 @@ class SimulatedONVIFCamera:
             raise SOAPError(
                 "ter:ActionNotSupported", f"{service}.{operation} is not supported"
             )
-        if capture.is_fault:
-            return capture.xml
-        if not self.options.rewrite_addresses:
-            return capture.xml
+        xml = capture.xml
+        for prefix in self.options.undeclared_prefixes:
+            xml = re.sub(rf'\s+xmlns:{re.escape(prefix)}="[^"]*"', "", xml)
+        if capture.is_fault or not self.options.rewrite_addresses:
+            return xml
         return rewrite_addresses(
-            capture.xml, self.options.host, self.options.port, self.options.rtsp_port
+            xml, self.options.host, self.options.port, self.options.rtsp_port
         )
 
     def _set_clock(self, body: Element) -> str:

@@ -186,3 +186,22 @@ async def test_events_keep_coming_from_a_camera_that_refuses_renew():
     assert driver.event_health.renewals_refused >= 1
     assert driver.event_health.failures == 0
     assert len(received) >= 8
+
+
+async def test_answers_using_undeclared_prefixes_are_recovered(client):
+    port = free_port()
+    options = SimulatorOptions(
+        profile=HIKVISION, port=port, undeclared_prefixes=("tds", "tt")
+    )
+    async with serve(SimulatedONVIFCamera(options).app(), port=port):
+        camera_id = await add_onvif(client, port)
+        await wait_for_status(client, camera_id, "ONLINE", timeout_s=15)
+        answer = await graphql(
+            client,
+            '{ camera(id: "%s") { deviceInfo { model } profiles { width } } }'
+            % camera_id,
+        )
+
+    camera = answer["data"]["camera"]
+    assert camera["deviceInfo"]["model"] == "DS-2CD2012-I"
+    assert camera["profiles"][0]["width"] == 1280
