@@ -3,12 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
 
 from edge_gateway.discovery.scopes import read_scopes
 from edge_gateway.discovery.wsdiscovery import parse_probe_matches
@@ -16,8 +10,8 @@ from edge_gateway.settings import DiscoverySettings
 from edge_gateway.simulator.camera import SimulatedONVIFCamera, SimulatorOptions
 from tests.conftest import graphql, serve, wait_for_status
 from tests.integration.test_onvif_driver import FIXTURES, free_port
+from tests.netns import needs_unshare, run_isolated
 
-REPO = Path(__file__).resolve().parents[2]
 HIKVISION = FIXTURES / "hikvision" / "hikvision-ds-2cd2012-i"
 AXIS = FIXTURES / "axis" / "axis-q6045-e"
 
@@ -52,27 +46,13 @@ def test_ranges_expand_to_hosts_within_the_bound():
     assert settings.hosts() == ["127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"]
 
 
-@pytest.mark.skipif(shutil.which("unshare") is None, reason="needs unshare(1)")
+@needs_unshare
 def test_a_range_probe_finds_each_camera_once():
     """Runs in a network namespace the test makes, as every range probe must."""
-    script = (
-        f"ip link set lo up && exec {sys.executable} -m tests.netns.discovery "
-        f"{HIKVISION} {AXIS}"
-    )
+    lines = run_isolated("tests.netns.discovery", str(HIKVISION), str(AXIS))
 
-    result = subprocess.run(
-        ["unshare", "-n", "sh", "-c", script],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    if result.returncode != 0 and "unshare failed" in result.stderr:
-        pytest.skip(f"cannot make a network namespace here: {result.stderr.strip()}")
-
-    assert result.returncode == 0, result.stderr
     found = sorted(
-        (json.loads(line) for line in result.stdout.splitlines()),
+        (json.loads(line) for line in lines),
         key=lambda d: d["source"],
     )
     assert [(d["source"], d["hardware"]) for d in found] == [
@@ -115,29 +95,12 @@ async def test_run_discovery_then_adopt_makes_a_camera(client):
     ]
 
 
-@pytest.mark.skipif(shutil.which("unshare") is None, reason="needs unshare(1)")
+@needs_unshare
 def test_the_gateway_and_cameras_are_found_over_mdns():
     """Runs in a network namespace the test makes, with multicast on its loopback."""
-    script = (
-        "ip link set lo up && ip link set lo multicast on && "
-        "ip route add 224.0.0.0/4 dev lo && "
-        f"exec {sys.executable} -m tests.netns.mdns {HIKVISION}"
-    )
+    lines = run_isolated("tests.netns.mdns", str(HIKVISION), multicast=True)
 
-    result = subprocess.run(
-        ["unshare", "-n", "sh", "-c", script],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    if result.returncode != 0 and "unshare failed" in result.stderr:
-        pytest.skip(f"cannot make a network namespace here: {result.stderr.strip()}")
-
-    assert result.returncode == 0, result.stderr
-    found = {
-        d["type"]: d for d in (json.loads(line) for line in result.stdout.splitlines())
-    }
+    found = {d["type"]: d for d in (json.loads(line) for line in lines)}
     assert found["_edge-gateway._tcp.local."] == {
         "type": "_edge-gateway._tcp.local.",
         "addresses": ["127.0.0.1"],

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from edge_gateway.simulator.camera import SimulatedONVIFCamera, SimulatorOptions
 from tests.conftest import add_camera, graphql, serve, wait_for_status
 from tests.integration.test_onvif_driver import FIXTURES, free_port
+from tests.netns import needs_unshare, run_isolated
 
 HIKVISION = FIXTURES / "hikvision" / "hikvision-ds-2cd2012-i"
-REPO = Path(__file__).resolve().parents[2]
 
 
 async def add_onvif(client, port: int) -> str:
@@ -100,23 +96,12 @@ async def test_a_camera_answering_garbage_is_in_error(client, garbage_camera):
     assert camera["lastError"]
 
 
-@pytest.mark.skipif(shutil.which("unshare") is None, reason="needs unshare(1)")
+@needs_unshare
 def test_xaddrs_naming_a_lan_behind_nat_are_reached_through_the_address_used():
     """Runs in a network namespace the test makes, so a wrong turn cannot leave."""
-    script = f"ip link set lo up && exec {sys.executable} -m tests.netns.nat_camera {HIKVISION}"
+    lines = run_isolated("tests.netns.nat_camera", str(HIKVISION))
 
-    result = subprocess.run(
-        ["unshare", "-n", "sh", "-c", script],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    if result.returncode != 0 and "unshare failed" in result.stderr:
-        pytest.skip(f"cannot make a network namespace here: {result.stderr.strip()}")
-
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout.strip().splitlines()[-1])
+    report = json.loads(lines[-1])
     assert report["model"] == "DS-2CD2012-I"
     assert report["xaddrs"] and all(
         x.startswith("http://127.0.0.1:") for x in report["xaddrs"]
