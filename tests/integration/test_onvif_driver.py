@@ -14,7 +14,10 @@ from xml.etree import ElementTree
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
+from drivers.onvif import ONVIFDriver, ONVIFSettings
+from edge_gateway.cameras.driver import CameraContext
 from edge_gateway.simulator.camera import SimulatedONVIFCamera, SimulatorOptions
 from tests.conftest import add_camera, graphql, serve, wait_for_status
 
@@ -25,6 +28,14 @@ CAMERA = """query($id: ID!) { camera(id: $id) {
     status lastError capabilities clockSkewSeconds
     deviceInfo { manufacturer model firmwareVersion serialNumber }
     profiles { token name encoding width height } streamUri } }"""
+
+
+def direct_driver(port: int, name: str = "Gate") -> ONVIFDriver:
+    """The ONVIF driver on its own, for what the gateway does not show yet."""
+    settings = ONVIFSettings(
+        host="127.0.0.1", port=port, username="admin", password=SecretStr("admin")
+    )
+    return ONVIFDriver(CameraContext("1", name), settings)
 
 
 def captured(path: Path, name: str) -> list[str]:
@@ -203,19 +214,12 @@ async def test_ptz_on_a_camera_without_a_ptz_service_is_not_supported(client):
 
 
 async def test_motion_events_arrive_through_a_pull_point_subscription():
-    from pydantic import SecretStr
-
-    from drivers.onvif import ONVIFDriver, ONVIFSettings
-    from edge_gateway.cameras.driver import CameraContext
 
     port = free_port()
     folder = FIXTURES / "hikvision" / "hikvision-ds-2cd2012-i"
     options = SimulatorOptions(profile=folder, port=port, event_interval_s=0.2)
     simulator = SimulatedONVIFCamera(options)
-    settings = ONVIFSettings(
-        host="127.0.0.1", port=port, username="admin", password=SecretStr("admin")
-    )
-    driver = ONVIFDriver(CameraContext("1", "Gate"), settings)
+    driver = direct_driver(port)
     async with serve(simulator.app(), port=port):
         await driver.connect()
         events = driver.events()
@@ -235,19 +239,12 @@ async def test_motion_events_arrive_through_a_pull_point_subscription():
 
 
 async def test_a_subscription_the_camera_forgets_is_created_again():
-    from pydantic import SecretStr
-
-    from drivers.onvif import ONVIFDriver, ONVIFSettings
-    from edge_gateway.cameras.driver import CameraContext
 
     port = free_port()
     folder = FIXTURES / "hikvision" / "hikvision-ds-2cd2012-i"
     options = SimulatorOptions(profile=folder, port=port, event_interval_s=0.2)
     simulator = SimulatedONVIFCamera(options)
-    settings = ONVIFSettings(
-        host="127.0.0.1", port=port, username="admin", password=SecretStr("admin")
-    )
-    driver = ONVIFDriver(CameraContext("1", "Gate"), settings)
+    driver = direct_driver(port)
     async with serve(simulator.app(), port=port):
         await driver.connect()
         events = driver.events()

@@ -11,7 +11,7 @@ import pytest
 
 from edge_gateway.simulator.camera import SimulatedONVIFCamera, SimulatorOptions
 from tests.conftest import add_camera, graphql, serve, wait_for_status
-from tests.integration.test_onvif_driver import FIXTURES, free_port
+from tests.integration.test_onvif_driver import FIXTURES, direct_driver, free_port
 from tests.netns import needs_unshare, run_isolated
 
 HIKVISION = FIXTURES / "hikvision" / "hikvision-ds-2cd2012-i"
@@ -137,11 +137,6 @@ async def test_a_digest_camera_with_the_wrong_password_is_in_error(client):
 
 
 async def test_events_keep_coming_from_a_camera_that_refuses_renew():
-    from pydantic import SecretStr
-
-    from drivers.onvif import ONVIFDriver, ONVIFSettings
-    from edge_gateway.cameras.driver import CameraContext
-
     port = free_port()
     options = SimulatorOptions(
         profile=HIKVISION,
@@ -151,10 +146,7 @@ async def test_events_keep_coming_from_a_camera_that_refuses_renew():
         refuses_renew=True,
     )
     simulator = SimulatedONVIFCamera(options)
-    settings = ONVIFSettings(
-        host="127.0.0.1", port=port, username="admin", password=SecretStr("admin")
-    )
-    driver = ONVIFDriver(CameraContext("1", "Stubborn"), settings)
+    driver = direct_driver(port, "Stubborn")
     async with serve(simulator.app(), port=port):
         await driver.connect()
         events = driver.events()
