@@ -69,6 +69,7 @@ class ONVIFDriver(Driver[ONVIFSettings]):
             Capability.PTZ_PRESETS,
             Capability.EVENTS,
             Capability.IMAGING,
+            Capability.SETTINGS,
             Capability.TIME_SYNC,
             Capability.REBOOT,
         }
