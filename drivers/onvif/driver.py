@@ -52,6 +52,11 @@ IMAGING_FIELDS = {
     "color_saturation": "ColorSaturation",
     "sharpness": "Sharpness",
 }
+# Driver setting names and the RateControl elements they stand for.
+ENCODER_FIELDS = {
+    "encoder_fps": "FrameRateLimit",
+    "encoder_bitrate_kbps": "BitrateLimit",
+}
 
 STREAM_SETUP = {"Stream": "RTP-Unicast", "Transport": {"Protocol": "RTSP"}}
 
@@ -69,6 +74,7 @@ class ONVIFDriver(Driver[ONVIFSettings]):
             Capability.PTZ_PRESETS,
             Capability.EVENTS,
             Capability.IMAGING,
+            Capability.ENCODER,
             Capability.SETTINGS,
             Capability.TIME_SYNC,
             Capability.REBOOT,
@@ -82,6 +88,7 @@ class ONVIFDriver(Driver[ONVIFSettings]):
         self._found: frozenset[Capability] = frozenset()
         self.event_health = SubscriptionHealth()
         self._video_source: str | None = None
+        self._encoder_token: str | None = None
 
     @property
     def camera_capabilities(self) -> frozenset[Capability]:
@@ -202,12 +209,59 @@ class ONVIFDriver(Driver[ONVIFSettings]):
         self.clock_skew_s = skew
 
     async def get_settings(self) -> dict[str, Any]:
-        """The imaging settings of the camera's video source."""
-        imaging = await self._imaging_values()
-        return {field: imaging.get(name) for field, name in IMAGING_FIELDS.items()}
+        """The imaging and encoder settings as the camera has them now."""
+        settings: dict[str, Any] = {}
+        if Capability.IMAGING in self._found:
+            imaging = await self._imaging_values()
+            settings |= {f: imaging.get(n) for f, n in IMAGING_FIELDS.items()}
+        if Capability.ENCODER in self._found:
+            rate = (await self._encoder_configuration()).RateControl
+            settings |= {
+                field: getattr(rate, name, None)
+                for field, name in ENCODER_FIELDS.items()
+            }
+        return settings
 
     async def apply_settings(self, changes: BaseModel) -> dict[str, Any]:
-        """Set the changed imaging settings; return what they were."""
+        """Set the changed imaging and encoder settings; return what they were."""
+        previous = await self._apply_imaging(changes)
+        previous |= await self._apply_encoder(changes)
+        return previous
+
+    async def _apply_encoder(self, changes: BaseModel) -> dict[str, Any]:
+        wanted = {
+            name: getattr(changes, field)
+            for field, name in ENCODER_FIELDS.items()
+            if field in changes.model_fields_set and getattr(changes, field) is not None
+        }
+        if not wanted:
+            return {}
+        configuration = await self._encoder_configuration()
+        rate = configuration.RateControl
+        previous = {
+            field: getattr(rate, name, None)
+            for field, name in ENCODER_FIELDS.items()
+            if name in wanted
+        }
+        for name, value in wanted.items():
+            setattr(rate, name, value)
+        async with translated(self.camera.name, "SetVideoEncoderConfiguration"):
+            media = await self._camera().create_media_service()
+            await media.SetVideoEncoderConfiguration(
+                {"Configuration": configuration, "ForcePersistence": True}
+            )
+        return previous
+
+    async def _encoder_configuration(self) -> Any:
+        if Capability.ENCODER not in self._found or not self._encoder_token:
+            raise self._unsupported("encoder settings")
+        async with translated(self.camera.name, "GetVideoEncoderConfiguration"):
+            media = await self._camera().create_media_service()
+            return await media.GetVideoEncoderConfiguration(
+                {"ConfigurationToken": self._encoder_token}
+            )
+
+    async def _apply_imaging(self, changes: BaseModel) -> dict[str, Any]:
         wanted = {
             name: getattr(changes, field)
             for field, name in IMAGING_FIELDS.items()
@@ -311,6 +365,9 @@ class ONVIFDriver(Driver[ONVIFSettings]):
         profiles = await self._media_profiles(session)
         self._profiles = [media_profile(p) for p in profiles]
         self._video_source = _video_source(profiles)
+        self._encoder_token = _encoder_token(profiles)
+        if self._encoder_token:
+            found |= {Capability.ENCODER, Capability.SETTINGS}
         if self._profiles:
             found |= {Capability.STREAM}
             if await self._has_snapshot_uri(session.camera):
@@ -370,6 +427,14 @@ class ONVIFDriver(Driver[ONVIFSettings]):
         if not self._profiles:
             raise self._unsupported("media profiles")
         return self._profiles[0].token
+
+
+def _encoder_token(profiles: list[Any]) -> str | None:
+    encoder = (
+        getattr(profiles[0], "VideoEncoderConfiguration", None) if profiles else None
+    )
+    token = getattr(encoder, "token", None) if encoder is not None else None
+    return str(token) if token else None
 
 
 def _video_source(profiles: list[Any]) -> str | None:

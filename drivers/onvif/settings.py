@@ -20,3 +20,6 @@ class ONVIFSettings(BaseModel):
     contrast: float | None = Field(default=None, ge=0, le=100)
     color_saturation: float | None = Field(default=None, ge=0, le=100)
     sharpness: float | None = Field(default=None, ge=0, le=100)
+    # The first profile's video encoder: its frame rate and bitrate limits.
+    encoder_fps: int | None = Field(default=None, ge=1, le=120)
+    encoder_bitrate_kbps: int | None = Field(default=None, ge=16, le=200_000)

@@ -33,6 +33,8 @@ from edge_gateway.cameras.driver import PTZVector
 from edge_gateway.discovery.mdns import service_info
 from edge_gateway.simulator.digest import DigestChallenger
 from edge_gateway.simulator.discovery import ProbeResponder
+from edge_gateway.simulator.encoder import OPERATIONS as ENCODER_OPERATIONS
+from edge_gateway.simulator.encoder import EncoderService
 from edge_gateway.simulator.events import EventService
 from edge_gateway.simulator.imaging import OPERATIONS as IMAGING_OPERATIONS
 from edge_gateway.simulator.imaging import ImagingService
@@ -108,11 +110,13 @@ class SimulatedONVIFCamera:
 
     events: EventService = field(init=False)
     imaging: ImagingService = field(init=False)
+    encoder: EncoderService = field(init=False)
     has_events: bool = field(init=False)
 
     def __post_init__(self) -> None:
         self.profile = CaptureProfile(self.options.profile)
         self.imaging = ImagingService()
+        self.encoder = EncoderService(self.profile)
         base_url = f"http://{self.options.host}:{self.options.port}"
         lease = self.options.subscription_lease_s
         self.events = EventService(
@@ -238,6 +242,8 @@ class SimulatedONVIFCamera:
             return self.ptz.answer(operation, body)
         if service == "imaging" and operation in IMAGING_OPERATIONS:
             return self.imaging.answer(operation, body)
+        if service == "media" and operation in ENCODER_OPERATIONS:
+            return self.encoder.answer(operation, body)
         if operation == "SetSystemDateAndTime":
             return self._set_clock(body)
         if operation == "SystemReboot":

@@ -326,3 +326,37 @@ async def test_the_cameras_clock_is_set_and_it_can_be_rebooted(client):
     assert abs(synced["data"]["syncCameraTime"]["clockSkewSeconds"]) < 5
     assert abs(simulator.options.clock_offset.total_seconds()) < 5
     assert rebooted == {"data": {"rebootCamera": True}}
+
+
+async def test_encoder_frame_rate_and_bitrate_reach_the_camera(client):
+    port = free_port()
+    folder = FIXTURES / "hikvision" / "hikvision-ds-2cd2012-i"
+    simulator = SimulatedONVIFCamera(
+        SimulatorOptions(profile=folder, port=port, password=PASSWORD)
+    )
+    token = captured_encoder_token(folder)
+    async with serve(simulator.app(), port=port):
+        cid = await add_onvif(client, port)
+        await wait_for_status(client, cid, "ONLINE", timeout_s=15)
+        before = simulator.encoder.value(token, "BitrateLimit")
+
+        answer = await graphql(
+            client,
+            'mutation { configureCamera(cameraId: "%s", settings: {encoder_fps: 12, encoder_bitrate_kbps: 1024}) { capabilities settings } }'
+            % cid,
+        )
+
+    camera = answer["data"]["configureCamera"]
+    assert "ENCODER" in camera["capabilities"]
+    assert before == "2048"
+    assert simulator.encoder.value(token, "FrameRateLimit") == "12"
+    assert simulator.encoder.value(token, "BitrateLimit") == "1024"
+    assert camera["settings"]["encoder_bitrate_kbps"] == 1024
+
+
+def captured_encoder_token(folder: Path) -> str:
+    """The first profile's video encoder configuration token, as captured."""
+    root = ElementTree.parse(folder / "media.GetProfiles.xml").getroot()
+    profile = next(e for e in root.iter() if e.tag.endswith("}Profiles"))
+    encoder = next(e for e in profile if e.tag.endswith("}VideoEncoderConfiguration"))
+    return encoder.get("token", "")
