@@ -1,4 +1,4 @@
-"""The simulated camera's video encoder configurations: frame rate and bitrate that stick.
+"""The simulated camera's video encoder configurations: rate limits that stick.
 
 Each configuration starts as the captures show it (in GetVideoEncoderConfigurations,
 or inside GetProfiles) and answers Get and Set for its token.
