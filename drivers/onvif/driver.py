@@ -228,6 +228,21 @@ class ONVIFDriver(Driver[ONVIFSettings]):
         previous |= await self._apply_encoder(changes)
         return previous
 
+    async def remove_preset(self, token: str) -> None:
+        """RemovePreset."""
+        ptz = await self._ptz()
+        async with translated(self.camera.name, "RemovePreset"):
+            await ptz.RemovePreset(
+                {"ProfileToken": self._first_profile(), "PresetToken": token}
+            )
+
+    async def goto_home(self) -> PTZStatus:
+        """GotoHomePosition."""
+        ptz = await self._ptz()
+        async with translated(self.camera.name, "GotoHomePosition"):
+            await ptz.GotoHomePosition({"ProfileToken": self._first_profile()})
+        return await self.ptz_status()
+
     async def _apply_encoder(self, changes: BaseModel) -> dict[str, Any]:
         wanted = {
             name: getattr(changes, field)

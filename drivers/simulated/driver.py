@@ -149,6 +149,15 @@ class SimulatedDriver(Driver[SimulatedSettings]):
         self._presets[token] = preset
         return preset
 
+    async def remove_preset(self, token: str) -> None:
+        """Forget a preset."""
+        if self._presets.pop(token, None) is None:
+            raise NotFoundError(f"camera {self.camera.name!r} has no preset {token!r}")
+
+    async def goto_home(self) -> PTZStatus:
+        """Home is the centre, zoomed out."""
+        return self._ptz.move(PTZMode.ABSOLUTE, PTZVector())
+
     async def get_settings(self) -> dict[str, Any]:
         """The settings the simulated camera runs with."""
         return self.settings.model_dump(mode="json")

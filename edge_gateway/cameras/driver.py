@@ -218,6 +218,14 @@ class Driver(Generic[SettingsT]):
         """Set the camera's clock to the gateway's (UTC)."""
         raise self._unsupported("time sync")
 
+    async def remove_preset(self, token: str) -> None:
+        """Delete the PTZ preset `token`; `NotFoundError` if there is none."""
+        raise self._unsupported("PTZ presets")
+
+    async def goto_home(self) -> PTZStatus:
+        """Move to the PTZ home position."""
+        raise self._unsupported("PTZ")
+
     async def get_settings(self) -> dict[str, Any]:
         """The camera's adjustable settings as it reports them now."""
         raise self._unsupported("settings")

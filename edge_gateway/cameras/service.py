@@ -241,6 +241,16 @@ class CameraService:
         driver = await self._driver(camera_id, Capability.PTZ_PRESETS, "PTZ presets")
         return await self._call(driver.goto_preset(token))
 
+    async def remove_preset(self, camera_id: int, token: str) -> None:
+        """Delete one of a camera's PTZ presets."""
+        driver = await self._driver(camera_id, Capability.PTZ_PRESETS, "PTZ presets")
+        await self._call(driver.remove_preset(token))
+
+    async def goto_home(self, camera_id: int) -> PTZStatus:
+        """Move a camera to its PTZ home position."""
+        driver = await self._driver(camera_id, Capability.PTZ, "PTZ")
+        return await self._call(driver.goto_home())
+
     async def set_preset(self, camera_id: int, name: str) -> PTZPreset:
         """Store a camera's current PTZ position as a preset."""
         name = _clean_name(name, limit=64)

@@ -228,6 +228,13 @@ async def test_ptz_moves_stops_and_returns_to_a_preset(client: httpx.AsyncClient
     presets = await graphql(
         client, f'{{ camera(id: "{cid}") {{ presets {{ name }} }} }}'
     )
+    home = await graphql(client, f'mutation {{ gotoHome(cameraId: "{cid}") {status} }}')
+    removed = await graphql(
+        client, f'mutation {{ removePreset(cameraId: "{cid}", token: "{token}") }}'
+    )
+    unknown = await graphql(
+        client, f'mutation {{ removePreset(cameraId: "{cid}", token: "{token}") }}'
+    )
 
     assert absolute["data"]["ptzMove"]["position"] == {
         "pan": 0.5,
@@ -243,6 +250,13 @@ async def test_ptz_moves_stops_and_returns_to_a_preset(client: httpx.AsyncClient
         "zoom": 0.5,
     }
     assert presets["data"]["camera"]["presets"] == [{"name": "Door"}]
+    assert home["data"]["gotoHome"]["position"] == {
+        "pan": 0.0,
+        "tilt": 0.0,
+        "zoom": 0.0,
+    }
+    assert removed == {"data": {"removePreset": True}}
+    assert unknown["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
 
 async def test_ptz_values_out_of_range_are_bad_user_input(client: httpx.AsyncClient):

@@ -182,6 +182,15 @@ async def test_ptz_moves_and_presets_reach_the_camera(client):
         presets = await graphql(
             client, f'{{ camera(id: "{cid}") {{ presets {{ name }} }} }}'
         )
+        home = await graphql(
+            client, f'mutation {{ gotoHome(cameraId: "{cid}") {status} }}'
+        )
+        removed = await graphql(
+            client, f'mutation {{ removePreset(cameraId: "{cid}", token: "{token}") }}'
+        )
+        after = await graphql(
+            client, f'{{ camera(id: "{cid}") {{ presets {{ name }} }} }}'
+        )
 
     assert moved["data"]["ptzMove"]["position"] == {
         "pan": 0.25,
@@ -196,6 +205,13 @@ async def test_ptz_moves_and_presets_reach_the_camera(client):
         "zoom": 0.5,
     }
     assert presets["data"]["camera"]["presets"] == [{"name": "Gate"}]
+    assert home["data"]["gotoHome"]["position"] == {
+        "pan": 0.0,
+        "tilt": 0.0,
+        "zoom": 0.0,
+    }
+    assert removed == {"data": {"removePreset": True}}
+    assert after["data"]["camera"]["presets"] == []
 
 
 async def test_ptz_on_a_camera_without_a_ptz_service_is_not_supported(client):

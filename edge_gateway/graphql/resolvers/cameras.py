@@ -169,6 +169,21 @@ async def resolve_goto_preset(
     return await services(info).cameras.goto_preset(_require_id(camera_id), token)
 
 
+@mutation.field("removePreset")
+async def resolve_remove_preset(
+    _: None, info: Info, camera_id: str, token: str
+) -> bool:
+    """Delete a PTZ preset."""
+    await services(info).cameras.remove_preset(_require_id(camera_id), token)
+    return True
+
+
+@mutation.field("gotoHome")
+async def resolve_goto_home(_: None, info: Info, camera_id: str) -> PTZStatus:
+    """Move a camera home."""
+    return await services(info).cameras.goto_home(_require_id(camera_id))
+
+
 @mutation.field("rebootCamera")
 async def resolve_reboot_camera(_: None, info: Info, camera_id: str) -> bool:
     """Restart a camera."""
