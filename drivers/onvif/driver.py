@@ -24,6 +24,7 @@ from drivers.onvif.errors import translated
 from drivers.onvif.events import SubscriptionHealth, pull_point_events
 from drivers.onvif.media import media_profile, with_credentials
 from drivers.onvif.settings import ONVIFSettings
+from drivers.onvif.topics import topics_in_set
 from edge_gateway.cameras.driver import (
     CameraContext,
     CameraEvent,
@@ -393,6 +394,7 @@ class ONVIFDriver(Driver[ONVIFSettings]):
             found |= {Capability.PTZ, Capability.PTZ_PRESETS}
         if NS_EVENTS in session.services:
             found.add(Capability.EVENTS)
+            self.event_topics = await self._event_topics(session)
         if NS_IMAGING in session.services and self._video_source:
             found |= {Capability.IMAGING, Capability.SETTINGS}
         self._found = frozenset(found)
@@ -402,6 +404,19 @@ class ONVIFDriver(Driver[ONVIFSettings]):
             ", ".join(sorted(c.value for c in found)),
             NS_MEDIA2 in session.services,
         )
+
+    async def _event_topics(self, session: Session) -> tuple[str, ...]:
+        try:
+            async with translated(self.camera.name, "GetEventProperties"):
+                events = await session.camera.create_events_service()
+                answer = await events.GetEventProperties()
+        except ONVIFFaultError as err:
+            logger.debug(
+                "camera %s: no event properties: %s", self.camera.camera_id, err
+            )
+            return ()
+        topic_set = getattr(answer, "TopicSet", None)
+        return tuple(topics_in_set(getattr(topic_set, "_value_1", None) or []))
 
     async def _media_profiles(self, session: Session) -> list[Any]:
         # A camera without a usable media service still answers for the rest:

@@ -12,7 +12,8 @@ some firmware appends are dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 ONVIF_TOPICS = "http://www.onvif.org/ver10/topics"
@@ -55,3 +56,35 @@ def _vendor(uri: str, prefix: str) -> str:
     if len(labels) >= 2:
         return labels[-2].lower()
     return prefix.removeprefix("tns") or prefix
+
+
+TOPIC_ATTRIBUTE = "{http://docs.oasis-open.org/wsn/t-1}topic"
+# Children in ONVIF's schema namespace describe a topic's messages; they are no
+# topics themselves.
+_SCHEMA = "{http://www.onvif.org/ver10/schema}"
+
+
+def topics_in_set(elements: Iterable[Any]) -> list[str]:
+    """The canonical names of the topics a GetEventProperties TopicSet lists."""
+    found: list[str] = []
+    for element in elements:
+        _walk(element, [], found)
+    return found
+
+
+def _walk(element: Any, path: list[str], found: list[str]) -> None:
+    tag = getattr(element, "tag", None)
+    if not isinstance(tag, str) or tag.startswith(_SCHEMA):
+        return
+    namespace, _, name = (
+        tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
+    )
+    if not namespace or namespace.rstrip("/") == ONVIF_TOPICS:
+        segment = name
+    else:
+        segment = f"{_vendor(namespace, '')}:{name}"
+    here = [*path, segment]
+    if str(element.get(TOPIC_ATTRIBUTE, "")).lower() == "true":
+        found.append("/".join(here))
+    for child in element:
+        _walk(child, here, found)

@@ -149,6 +149,8 @@ class Driver(Generic[SettingsT]):
         # How far the camera's clock stands from ours, in seconds (camera minus
         # gateway), for drivers that can tell; set by `connect`.
         self.clock_skew_s: float | None = None
+        # The event topics the camera says it can raise, as `connect` found them.
+        self.event_topics: tuple[str, ...] = ()
 
     @property
     def camera_capabilities(self) -> frozenset[Capability]:

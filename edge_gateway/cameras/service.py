@@ -58,6 +58,7 @@ class Camera:
     device_info: DeviceInfo | None
     profiles: tuple[MediaProfile, ...]
     clock_skew_seconds: float | None
+    event_topics: tuple[str, ...]
     created_at: str
     updated_at: str
 
@@ -271,11 +272,12 @@ class CameraService:
         if driver_class is not None:
             capabilities = driver_class.capabilities
             settings = public_settings(driver_class.settings_model, record.settings)
-        clock_skew = None
+        clock_skew: float | None = None
+        topics: tuple[str, ...] = ()
         with contextlib.suppress(CameraUnreachableError):
             driver = self._supervisor.driver(record.id)
             capabilities = driver.camera_capabilities
-            clock_skew = driver.clock_skew_s
+            clock_skew, topics = driver.clock_skew_s, driver.event_topics
         return Camera(
             id=record.id,
             name=record.name,
@@ -288,6 +290,7 @@ class CameraService:
             device_info=state.device_info,
             profiles=state.profiles,
             clock_skew_seconds=clock_skew,
+            event_topics=topics,
             created_at=record.created_at,
             updated_at=record.updated_at,
         )

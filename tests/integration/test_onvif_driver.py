@@ -117,6 +117,51 @@ async def test_the_gateway_reports_what_the_captured_camera_says(client, simulat
         assert "PTZ" in camera["capabilities"] or not camera["profiles"]
 
 
+def captured_topics(folder: Path) -> set[str]:
+    """Topic paths the capture's TopicSet marks as topics, as plain local names."""
+    capture = folder / "events.GetEventProperties.xml"
+    if not capture.exists():
+        return set()
+    topic_set = next(
+        e
+        for e in ElementTree.parse(capture).getroot().iter()
+        if e.tag.endswith("}TopicSet")
+    )
+    found: set[str] = set()
+
+    def walk(element: ElementTree.Element, path: list[str]) -> None:
+        if element.tag.startswith("{http://www.onvif.org/ver10/schema}"):
+            return
+        here = [*path, element.tag.rsplit("}", 1)[-1]]
+        if (
+            element.get("{http://docs.oasis-open.org/wsn/t-1}topic", "").lower()
+            == "true"
+        ):
+            found.add("/".join(here))
+        for child in element:
+            walk(child, here)
+
+    for child in topic_set:
+        walk(child, [])
+    return found
+
+
+async def test_event_topics_are_the_captured_ones(client, simulated):
+    folder, port = simulated
+    camera_id = await add_onvif(client, port)
+    await wait_for_status(client, camera_id, "ONLINE", timeout_s=15)
+
+    answer = await graphql(client, '{ camera(id: "%s") { eventTopics } }' % camera_id)
+
+    shown = answer["data"]["camera"]["eventTopics"]
+    plain = {
+        "/".join(part.rsplit(":", 1)[-1] for part in topic.split("/"))
+        for topic in shown
+    }
+    assert plain == captured_topics(folder)
+    assert len(shown) == len(plain)
+
+
 async def test_snapshots_come_through_the_cameras_snapshot_uri(client, simulated):
     folder, port = simulated
     camera_id = await add_onvif(client, port)
