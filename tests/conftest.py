@@ -119,6 +119,14 @@ async def login(
     return session
 
 
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
 class serve:
     """Serve an ASGI app with uvicorn on a free port of 127.0.0.1 until the block ends."""
 

@@ -59,18 +59,20 @@ def parse_probe_matches(
         envelope = ElementTree.fromstring(data)
     except ElementTree.ParseError:
         return None, []
-    relates_to = _text(envelope.find(f".//{{{WSA}}}RelatesTo"))
+    relates_to = element_text(envelope.find(f".//{{{WSA}}}RelatesTo"))
     matches = []
     for match in envelope.iter(f"{{{WSD}}}ProbeMatch"):
-        reference = _text(match.find(f"{{{WSA}}}EndpointReference/{{{WSA}}}Address"))
+        reference = element_text(
+            match.find(f"{{{WSA}}}EndpointReference/{{{WSA}}}Address")
+        )
         if not reference:
             continue
         matches.append(
             ProbeMatch(
                 endpoint_reference=reference,
-                types=tuple(_text(match.find(f"{{{WSD}}}Types")).split()),
-                scopes=tuple(_text(match.find(f"{{{WSD}}}Scopes")).split()),
-                xaddrs=tuple(_text(match.find(f"{{{WSD}}}XAddrs")).split()),
+                types=tuple(element_text(match.find(f"{{{WSD}}}Types")).split()),
+                scopes=tuple(element_text(match.find(f"{{{WSD}}}Scopes")).split()),
+                xaddrs=tuple(element_text(match.find(f"{{{WSD}}}XAddrs")).split()),
                 source=source,
             )
         )
@@ -121,5 +123,6 @@ class _Collector(asyncio.DatagramProtocol):
         logger.debug("discovery: %s", exc)
 
 
-def _text(element: Element | None) -> str:
+def element_text(element: Element | None) -> str:
+    """An element's stripped text; empty for none."""
     return (element.text or "").strip() if element is not None else ""

@@ -324,11 +324,11 @@ class SimulatedONVIFCamera:
 
 
 def _fault_response(err: SOAPError) -> Response:
-    # ONVIF answers SOAP faults with 400 (or 500); an authentication fault with 400
-    # too on most cameras, but 401 is what HTTP clients retry with digest on.
+    # ONVIF answers SOAP faults with 400, a refused UsernameToken included; an HTTP
+    # 401 is kept for digest challenges, which clients answer with credentials.
     return Response(
         fault(err.subcode, err.reason),
-        status_code=err.status if err.status != 401 else 400,
+        status_code=err.status,
         media_type=SOAP_MEDIA_TYPE,
     )
 

@@ -6,11 +6,10 @@ import asyncio
 import logging
 import uuid
 from typing import cast
-from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree
 
-from edge_gateway.discovery.wsdiscovery import SOAP_ENV, WSA, WSD
+from edge_gateway.discovery.wsdiscovery import SOAP_ENV, WSA, WSD, element_text
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +35,7 @@ class ProbeResponder(asyncio.DatagramProtocol):
             return
         if envelope.find(f".//{{{WSD}}}Probe") is None or self.transport is None:
             return
-        message_id = _text(envelope.find(f".//{{{WSA}}}MessageID"))
+        message_id = element_text(envelope.find(f".//{{{WSA}}}MessageID"))
         self.transport.sendto(self._match(message_id), address)
 
     def _match(self, relates_to: str) -> bytes:
@@ -56,7 +55,3 @@ class ProbeResponder(asyncio.DatagramProtocol):
             "<d:MetadataVersion>1</d:MetadataVersion>"
             "</d:ProbeMatch></d:ProbeMatches></e:Body></e:Envelope>"
         ).encode()
-
-
-def _text(element: Element | None) -> str:
-    return (element.text or "").strip() if element is not None else ""

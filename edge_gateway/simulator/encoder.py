@@ -10,7 +10,7 @@ import re
 from xml.etree.ElementTree import Element
 
 from edge_gateway.simulator.profile import CaptureProfile
-from edge_gateway.simulator.soap import SOAPError, envelope
+from edge_gateway.simulator.soap import SOAPError, child_text, envelope
 
 NAMESPACES = {
     "trt": "http://www.onvif.org/ver10/media/wsdl",
@@ -45,7 +45,7 @@ class EncoderService:
     def answer(self, operation: str, request: Element) -> str:
         """GetVideoEncoderConfiguration or SetVideoEncoderConfiguration."""
         if operation == "GetVideoEncoderConfiguration":
-            token = _child_text(request, "ConfigurationToken") or ""
+            token = child_text(request, "ConfigurationToken") or ""
             inner = self._inner(token)
             return envelope(
                 "<trt:GetVideoEncoderConfigurationResponse>"
@@ -59,7 +59,7 @@ class EncoderService:
         token = configuration.get("token", "") if configuration is not None else ""
         inner = self._inner(token)
         for name in _VALUES:
-            wanted = _child_text(request, name)
+            wanted = child_text(request, name)
             if wanted is not None:
                 inner = re.sub(
                     rf"(<[\w]+:{name}>)[^<]*(<)",
@@ -75,10 +75,3 @@ class EncoderService:
                 "ter:NoConfig", f"there is no encoder configuration {token!r}"
             )
         return self.configurations[token]
-
-
-def _child_text(element: Element, name: str) -> str | None:
-    for node in element.iter():
-        if node.tag.rsplit("}", 1)[-1] == name:
-            return (node.text or "").strip()
-    return None

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from xml.etree.ElementTree import Element
 
-from edge_gateway.simulator.soap import SOAPError, envelope
+from edge_gateway.simulator.soap import SOAPError, child_text, envelope
 
 NAMESPACES = {
     "tev": "http://www.onvif.org/ver10/events/wsdl",
@@ -65,7 +65,7 @@ class EventService:
         """CreatePullPointSubscription: a new subscription and its address."""
         identifier = secrets.token_hex(6)
         lifetime = self._lease or _lifetime(
-            _child_text(request, "InitialTerminationTime"), now
+            child_text(request, "InitialTerminationTime"), now
         )
         self.subscriptions[identifier] = Subscription(now + lifetime)
         return envelope(
@@ -89,7 +89,7 @@ class EventService:
         if operation == "Renew" and self._refuses_renew:
             raise SOAPError("wsrf-rw:ResourceUnknownFault", "Renew is not supported")
         if operation == "Renew":
-            lifetime = _lifetime(_child_text(request, "TerminationTime"), now)
+            lifetime = _lifetime(child_text(request, "TerminationTime"), now)
             subscription.terminates_at = now + lifetime
             return envelope(
                 f"<wsnt:RenewResponse><wsnt:TerminationTime>{_time(now + lifetime)}"
@@ -132,14 +132,14 @@ class EventService:
         self, subscription: Subscription, request: Element, now: datetime
     ) -> str:
         if not subscription.held:
-            wait = _lifetime(_child_text(request, "Timeout"), now, timedelta(seconds=1))
+            wait = _lifetime(child_text(request, "Timeout"), now, timedelta(seconds=1))
             subscription.arrived.clear()
             try:
                 async with asyncio.timeout(min(wait.total_seconds(), 5.0)):
                     await subscription.arrived.wait()
             except TimeoutError:
                 pass
-        limit = int(_child_text(request, "MessageLimit") or "100")
+        limit = int(child_text(request, "MessageLimit") or "100")
         messages = [
             subscription.held.popleft()
             for _ in range(min(limit, len(subscription.held)))
@@ -184,10 +184,3 @@ def _lifetime(
 
 def _time(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _child_text(element: Element, name: str) -> str | None:
-    for node in element.iter():
-        if node.tag.rsplit("}", 1)[-1] == name:
-            return (node.text or "").strip()
-    return None

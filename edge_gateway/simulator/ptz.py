@@ -6,7 +6,13 @@ from xml.etree.ElementTree import Element
 
 from drivers.simulated.ptz import SimulatedPTZ
 from edge_gateway.cameras.driver import PTZMode, PTZVector
-from edge_gateway.simulator.soap import SOAPError, envelope
+from edge_gateway.simulator.soap import (
+    SOAPError,
+    child_text,
+    envelope,
+    escape,
+    local_name,
+)
 
 NAMESPACES = {
     "tptz": "http://www.onvif.org/ver20/ptz/wsdl",
@@ -60,9 +66,9 @@ class PTZService:
     def _preset_answer(self, operation: str, request: Element) -> str:
         if operation == "GetPresets":
             return self._presets()
-        token = _child_text(request, "PresetToken")
+        token = child_text(request, "PresetToken")
         if operation == "SetPreset":
-            name = _child_text(request, "PresetName") or f"Preset {self._next_token}"
+            name = child_text(request, "PresetName") or f"Preset {self._next_token}"
             token = token or str(self._next_token)
             self._next_token += 1
             self.presets[token] = (name, self.head.status().position)
@@ -94,7 +100,7 @@ class PTZService:
 
     def _presets(self) -> str:
         presets = "".join(
-            f'<tptz:Preset token="{token}"><tt:Name>{_escape(name)}</tt:Name>'
+            f'<tptz:Preset token="{token}"><tt:Name>{escape(name)}</tt:Name>'
             f"<tt:PTZPosition>{_position(position)}</tt:PTZPosition></tptz:Preset>"
             for token, (name, position) in self.presets.items()
         )
@@ -106,13 +112,13 @@ class PTZService:
 def _vector(request: Element, element: str) -> PTZVector:
     values = {"pan": 0.0, "tilt": 0.0, "zoom": 0.0}
     for node in request.iter():
-        if _local(node.tag) != element:
+        if local_name(node.tag) != element:
             continue
         for part in node:
-            if _local(part.tag) == "PanTilt":
+            if local_name(part.tag) == "PanTilt":
                 values["pan"] = _number(part.get("x"))
                 values["tilt"] = _number(part.get("y"))
-            elif _local(part.tag) == "Zoom":
+            elif local_name(part.tag) == "Zoom":
                 values["zoom"] = _number(part.get("x"))
     return PTZVector(**values)
 
@@ -133,18 +139,3 @@ def _position(position: PTZVector) -> str:
 
 def _empty(operation: str) -> str:
     return envelope(f"<tptz:{operation}Response/>", NAMESPACES)
-
-
-def _child_text(element: Element, name: str) -> str | None:
-    for node in element.iter():
-        if _local(node.tag) == name:
-            return (node.text or "").strip()
-    return None
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -65,7 +65,7 @@ def parse_request(data: bytes) -> SOAPRequest:
     if body is None or len(body) == 0:
         raise SOAPError("ter:InvalidArgs", "the request has no SOAP body")
     operation = body[0]
-    return SOAPRequest(_local(operation.tag), operation, _username_token(envelope))
+    return SOAPRequest(local_name(operation.tag), operation, _username_token(envelope))
 
 
 def check_token(
@@ -73,25 +73,21 @@ def check_token(
 ) -> None:
     """Refuse a request whose UsernameToken is missing, wrong or too old."""
     if token is None:
-        raise SOAPError("ter:NotAuthorized", "the request has no UsernameToken", 401)
+        raise SOAPError("ter:NotAuthorized", "the request has no UsernameToken")
     digest = base64.b64encode(
         hashlib.sha1(token.nonce + token.created.encode() + password.encode()).digest()
     ).decode()
     if token.username != username or token.password_digest != digest:
-        raise SOAPError("ter:NotAuthorized", "the user name or password is wrong", 401)
+        raise SOAPError("ter:NotAuthorized", "the user name or password is wrong")
     try:
         created = datetime.fromisoformat(token.created.replace("Z", "+00:00"))
     except ValueError:
-        raise SOAPError(
-            "ter:NotAuthorized", "the token's Created is no time", 401
-        ) from None
+        raise SOAPError("ter:NotAuthorized", "the token's Created is no time") from None
     if created.tzinfo is None:
         created = created.replace(tzinfo=UTC)
     if abs(created - now) > CREATED_TOLERANCE:
         raise SOAPError(
-            "ter:NotAuthorized",
-            "the token was created too far from the camera's time",
-            401,
+            "ter:NotAuthorized", "the token was created too far from the camera's time"
         )
 
 
@@ -105,7 +101,7 @@ def fault(subcode: str, reason: str) -> str:
         "<env:Body><env:Fault>"
         "<env:Code><env:Value>env:Sender</env:Value>"
         f"<env:Subcode><env:Value>{subcode}</env:Value></env:Subcode></env:Code>"
-        f'<env:Reason><env:Text xml:lang="en">{_escape(reason)}</env:Text></env:Reason>'
+        f'<env:Reason><env:Text xml:lang="en">{escape(reason)}</env:Text></env:Reason>'
         "</env:Fault></env:Body></env:Envelope>"
     )
 
@@ -123,7 +119,7 @@ def envelope(body: str, namespaces: dict[str, str]) -> str:
 def child_text(element: Element, name: str) -> str | None:
     """The text of the first descendant whose local name is `name`."""
     for node in element.iter():
-        if _local(node.tag) == name:
+        if local_name(node.tag) == name:
             return (node.text or "").strip()
     return None
 
@@ -145,9 +141,11 @@ def _username_token(envelope: Element) -> UsernameToken | None:
     )
 
 
-def _local(tag: str) -> str:
+def local_name(tag: str) -> str:
+    """An element tag without its namespace."""
     return tag.rsplit("}", 1)[-1]
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
+    """Text made safe to place inside an XML element."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,16 +15,10 @@ from typing import Any
 
 import httpx
 
+from tests.conftest import free_port
+
 BIN = Path(sys.executable).parent
 EDGE_GATEWAY = str(BIN / "edge-gateway")
-
-
-def free_port() -> int:
-    """A TCP port of 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def clean_environment(**extra: str) -> dict[str, str]:

@@ -8,8 +8,8 @@ from edge_gateway.discovery.scopes import read_scopes
 from edge_gateway.discovery.wsdiscovery import parse_probe_matches
 from edge_gateway.settings import DiscoverySettings
 from edge_gateway.simulator.camera import SimulatedONVIFCamera, SimulatorOptions
-from tests.conftest import graphql, serve, wait_for_status
-from tests.integration.test_onvif_driver import FIXTURES, free_port
+from tests.conftest import free_port, graphql, serve, wait_for_status
+from tests.integration.test_onvif_driver import FIXTURES
 from tests.netns import needs_unshare, run_isolated
 
 HIKVISION = FIXTURES / "hikvision" / "hikvision-ds-2cd2012-i"

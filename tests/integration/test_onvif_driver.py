@@ -7,9 +7,10 @@ files themselves.
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 import httpx
@@ -19,7 +20,7 @@ from pydantic import SecretStr
 from drivers.onvif import ONVIFDriver, ONVIFSettings
 from edge_gateway.cameras.driver import CameraContext
 from edge_gateway.simulator.camera import SimulatedONVIFCamera, SimulatorOptions
-from tests.conftest import add_camera, graphql, serve, wait_for_status
+from tests.conftest import add_camera, free_port, graphql, serve, wait_for_status
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "onvif"
 DEVICES = sorted(p.parent for p in FIXTURES.glob("*/*/device.GetDeviceInformation.xml"))
@@ -54,13 +55,6 @@ def captured_tokens(folder: Path) -> list[str]:
                 e.get("token", "") for e in root.iter() if e.tag.endswith("}Profiles")
             ]
     return []
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture(params=DEVICES, ids=lambda p: p.name)
@@ -274,21 +268,31 @@ async def test_ptz_on_a_camera_without_a_ptz_service_is_not_supported(client):
     assert answer["errors"][0]["extensions"]["code"] == "NOT_SUPPORTED"
 
 
-async def test_motion_events_arrive_through_a_pull_point_subscription():
-
+@asynccontextmanager
+async def pull_point_of(
+    folder: Path,
+) -> AsyncIterator[tuple[SimulatedONVIFCamera, ONVIFDriver, Any]]:
+    """A simulated camera raising motion, its connected driver, and its events."""
     port = free_port()
-    folder = FIXTURES / "hikvision" / "hikvision-ds-2cd2012-i"
-    options = SimulatorOptions(profile=folder, port=port, event_interval_s=0.2)
-    simulator = SimulatedONVIFCamera(options)
+    simulator = SimulatedONVIFCamera(
+        SimulatorOptions(profile=folder, port=port, event_interval_s=0.2)
+    )
     driver = direct_driver(port)
     async with serve(simulator.app(), port=port):
         await driver.connect()
         events = driver.events()
         try:
-            received = [await asyncio.wait_for(anext(events), 10) for _ in range(4)]
+            yield simulator, driver, events
         finally:
             await events.aclose()
             await driver.close()
+
+
+async def test_motion_events_arrive_through_a_pull_point_subscription():
+    folder = FIXTURES / "hikvision" / "hikvision-ds-2cd2012-i"
+
+    async with pull_point_of(folder) as (simulator, driver, events):
+        received = [await asyncio.wait_for(anext(events), 10) for _ in range(4)]
 
     topics = {event.topic for event in received}
     assert "RuleEngine/CellMotionDetector/Motion" in topics
@@ -300,24 +304,14 @@ async def test_motion_events_arrive_through_a_pull_point_subscription():
 
 
 async def test_a_subscription_the_camera_forgets_is_created_again():
-
-    port = free_port()
     folder = FIXTURES / "hikvision" / "hikvision-ds-2cd2012-i"
-    options = SimulatorOptions(profile=folder, port=port, event_interval_s=0.2)
-    simulator = SimulatedONVIFCamera(options)
-    driver = direct_driver(port)
-    async with serve(simulator.app(), port=port):
-        await driver.connect()
-        events = driver.events()
-        try:
-            await asyncio.wait_for(anext(events), 10)
-            first = set(simulator.events.subscriptions)
-            simulator.events.subscriptions.clear()  # as a reboot would
-            await asyncio.wait_for(anext(events), 15)
-            second = set(simulator.events.subscriptions)
-        finally:
-            await events.aclose()
-            await driver.close()
+
+    async with pull_point_of(folder) as (simulator, driver, events):
+        await asyncio.wait_for(anext(events), 10)
+        first = set(simulator.events.subscriptions)
+        simulator.events.subscriptions.clear()  # as a reboot would
+        await asyncio.wait_for(anext(events), 15)
+        second = set(simulator.events.subscriptions)
 
     assert driver.event_health.creations == 2
     assert driver.event_health.failures == 1

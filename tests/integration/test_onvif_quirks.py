@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 
 from edge_gateway.simulator.camera import SimulatedONVIFCamera, SimulatorOptions
-from tests.conftest import add_camera, graphql, serve, wait_for_status
-from tests.integration.test_onvif_driver import FIXTURES, direct_driver, free_port
+from tests.conftest import add_camera, free_port, graphql, serve, wait_for_status
+from tests.integration.test_onvif_driver import FIXTURES, direct_driver
 from tests.netns import needs_unshare, run_isolated
 
 HIKVISION = FIXTURES / "hikvision" / "hikvision-ds-2cd2012-i"

@@ -6,7 +6,6 @@ are checked against the capture files themselves.
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -19,7 +18,7 @@ from onvif.exceptions import ONVIFError
 from zeep.exceptions import Fault
 
 from edge_gateway.simulator.camera import SimulatedONVIFCamera, SimulatorOptions
-from tests.conftest import serve
+from tests.conftest import free_port, serve
 
 # What the client library raises for a refused request, depending on the call.
 REFUSED = (ONVIFError, Fault)
@@ -34,13 +33,6 @@ def texts(path: Path, name: str) -> list[str]:
     return [
         (e.text or "").strip() for e in root.iter() if e.tag.rsplit("}", 1)[-1] == name
     ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 async def simulator_for(
