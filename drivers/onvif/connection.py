@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from onvif import ONVIFCamera
 
 from drivers.onvif.errors import translated
 from drivers.onvif.settings import ONVIFSettings
-from drivers.onvif.transport import DigestONVIFCamera
+from drivers.onvif.transport import DigestONVIFCamera, set_clock_offset
 from edge_gateway.errors import AuthFailedError
 
 logger = logging.getLogger(__name__)
@@ -61,16 +62,28 @@ async def open_session(settings: ONVIFSettings, name: str) -> Session:
     return Session(camera, skew, frozenset(camera.xaddrs), behind_nat)
 
 
-async def restart_services(camera: ONVIFCamera, name: str) -> None:
-    """Close every service client and read the clock and XAddrs again.
+async def remeasure_clock(camera: ONVIFCamera, name: str) -> float:
+    """Read the camera's clock again and sign from now on with the new offset.
 
-    Each service signs with the clock offset measured when it was made; after the
-    camera's clock changes, new ones are made with the new offset.
+    The services in use are kept, not restarted: a health check or a pull may be
+    running on them at this very moment.
     """
-    for service in list(camera.services.values()):
-        await service.close()
-    camera.services.clear()
-    await _update_xaddrs(camera, name)
+    async with translated(name, "GetSystemDateAndTime"):
+        device = await camera.create_devicemgmt_service()
+        answer = await device.authless_GetSystemDateAndTime()
+    utc = answer.UTCDateTime
+    camera_time = datetime(
+        utc.Date.Year,
+        utc.Date.Month,
+        utc.Date.Day,
+        utc.Time.Hour,
+        utc.Time.Minute,
+        utc.Time.Second,
+        tzinfo=UTC,
+    )
+    offset = camera_time - datetime.now(UTC)
+    set_clock_offset(camera, offset)
+    return offset.total_seconds()
 
 
 async def _update_xaddrs(camera: ONVIFCamera, name: str) -> None:

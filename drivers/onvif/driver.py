@@ -18,7 +18,7 @@ from drivers.onvif.connection import (
     NS_PTZ,
     Session,
     open_session,
-    restart_services,
+    remeasure_clock,
 )
 from drivers.onvif.errors import translated
 from drivers.onvif.events import SubscriptionHealth, pull_point_events
@@ -204,10 +204,7 @@ class ONVIFDriver(Driver[ONVIFSettings]):
         async with translated(self.camera.name, "SetSystemDateAndTime"):
             device = await camera.create_devicemgmt_service()
             await device.SetSystemDateAndTime(request)
-        # Every service signs its tokens with the old offset: start them afresh.
-        await restart_services(camera, self.camera.name)
-        skew = camera.dt_diff.total_seconds() if camera.dt_diff is not None else 0.0
-        self.clock_skew_s = skew
+        self.clock_skew_s = await remeasure_clock(camera, self.camera.name)
 
     async def get_settings(self) -> dict[str, Any]:
         """The imaging and encoder settings as the camera has them now."""

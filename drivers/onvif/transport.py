@@ -10,6 +10,7 @@ that follow; a camera that never challenges never sees it.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import ClientSession, DigestAuthMiddleware
@@ -55,3 +56,13 @@ def _repair_answers(transport: Any) -> None:
         return convert(response, repair(content))
 
     transport._aiohttp_to_requests_response = repaired
+
+
+def set_clock_offset(camera: ONVIFCamera, offset: timedelta) -> None:
+    """Sign every later token, of existing services too, with a new clock offset."""
+    camera.dt_diff = offset
+    for service in camera.services.values():
+        service.dt_diff = offset
+        wsse = getattr(getattr(service, "zeep_client", None), "wsse", None)
+        if wsse is not None:
+            wsse.dt_diff = offset
